@@ -1,0 +1,218 @@
+import { deadLetterTopic, type EventDefinition } from '@lienket/contracts';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import { EventFormatError, fromKafkaMessage, type ReceivedEvent } from './cloudevents';
+import type { EventPublisher } from './publisher';
+import { withEventSpan } from './tracing';
+
+export interface HandlerContext {
+  event: Omit<ReceivedEvent, 'payload' | 'definition'>;
+  topic: string;
+  partition: number;
+  offset: string;
+  log: Logger;
+}
+
+export type EventHandler<T> = (payload: T, context: HandlerContext) => Promise<void>;
+
+export interface Subscription<T = unknown> {
+  definition: EventDefinition<T>;
+  handler: EventHandler<T>;
+}
+
+/** Pairs a definition with its handler, keeping the payload type. */
+export const on = <T>(definition: EventDefinition<T>, handler: EventHandler<T>): Subscription =>
+  ({ definition, handler }) as Subscription;
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  subscriptions: Subscription[];
+  /** Database holding the processed-events collection used to apply each event once. */
+  db: mongoose.mongo.Db;
+  /** Publishes dead letters. */
+  publisher: EventPublisher;
+  log: Logger;
+  topicPrefix?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Messages larger than this go to the dead-letter topic unread. */
+  maxMessageBytes?: number;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  /** Waits between retries; tests may pass a faster one. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface EventConsumer {
+  start(): Promise<void>;
+  /** Resolves once the consumer has joined its group and been assigned partitions. */
+  joined(): Promise<void>;
+  stop(): Promise<void>;
+  readonly stats: ConsumerStats;
+}
+
+export interface ConsumerStats {
+  processed: number;
+  duplicates: number;
+  deadLettered: number;
+  retried: number;
+  ignored: number;
+}
+
+const defaultRetry: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayMs: 3_000 };
+
+export const processedEventsCollection = (groupId: string) =>
+  `processed_events_${groupId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+/** Computes the wait before retry `attempt` (1-based): exponential, capped, with ±20 % jitter. */
+export function backoffDelay(
+  attempt: number,
+  { initialDelayMs, maxDelayMs }: RetryPolicy,
+  random = Math.random,
+) {
+  const base = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/**
+ * A consumer-group member that decodes CloudEvents, applies each event id at most once per group
+ * (processed-events collection with a unique _id), retries a failing handler with backoff and then
+ * moves the message to `<topic>.dlq` with the error in headers. A bad message never stops it.
+ */
+export function createEventConsumer(options: ConsumerOptions): EventConsumer {
+  const {
+    kafka,
+    groupId,
+    subscriptions,
+    db,
+    publisher,
+    topicPrefix = '',
+    maxMessageBytes = 1_048_576,
+    partitionsConsumedConcurrently = 1,
+    fromBeginning = true,
+    sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  } = options;
+  const retry: RetryPolicy = { ...defaultRetry, ...options.retry };
+  const log = options.log.child({ component: 'consumer', groupId });
+  const handlers = new Map(subscriptions.map((s) => [s.definition.type, s.handler]));
+  const topics = [...new Set(subscriptions.map((s) => topicPrefix + s.definition.topic))];
+  const processed = db.collection<{ _id: string; at: Date; topic: string }>(
+    processedEventsCollection(groupId),
+  );
+  const stats: ConsumerStats = { processed: 0, duplicates: 0, deadLettered: 0, retried: 0, ignored: 0 };
+
+  let consumer: Consumer | undefined;
+  let resolveJoined!: () => void;
+  const joinedPromise = new Promise<void>((resolve) => {
+    resolveJoined = resolve;
+  });
+
+  async function deadLetter(payload: EachMessagePayload, reason: string, error: string, attempts: number) {
+    const { topic, partition, message } = payload;
+    const headers: IHeaders = { ...(message.headers ?? {}) };
+    headers.dlq_reason = reason;
+    headers.dlq_error = error.slice(0, 1_000);
+    headers.dlq_original_topic = topic;
+    headers.dlq_original_partition = String(partition);
+    headers.dlq_original_offset = message.offset;
+    headers.dlq_consumer_group = groupId;
+    headers.dlq_attempts = String(attempts);
+    headers.dlq_failed_at = new Date().toISOString();
+    const unprefixed = topic.startsWith(topicPrefix) ? topic.slice(topicPrefix.length) : topic;
+    // If this send fails the message is not committed: kafkajs redelivers it, nothing is lost.
+    await publisher.sendRaw(deadLetterTopic(unprefixed), [
+      { key: message.key, value: message.value, headers },
+    ]);
+    stats.deadLettered += 1;
+    log.warn({ topic, partition, offset: message.offset, reason, error }, 'message dead-lettered');
+  }
+
+  async function handle(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message, heartbeat } = payload;
+    let event: ReceivedEvent;
+    try {
+      event = fromKafkaMessage(message, maxMessageBytes);
+    } catch (error) {
+      if (error instanceof EventFormatError) {
+        await deadLetter(payload, error.reason, error.message, 0);
+        return;
+      }
+      throw error;
+    }
+    const handler = handlers.get(event.type);
+    if (!handler) {
+      stats.ignored += 1; // a catalogued type this group does not care about
+      return;
+    }
+    if (await processed.findOne({ _id: event.id }, { projection: { _id: 1 } })) {
+      stats.duplicates += 1;
+      log.debug({ id: event.id, type: event.type }, 'duplicate delivery skipped');
+      return;
+    }
+    const { payload: body, definition: _definition, ...metadata } = event;
+    const context: HandlerContext = {
+      event: metadata,
+      topic,
+      partition,
+      offset: message.offset,
+      log: log.child({ eventId: event.id, type: event.type }),
+    };
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
+      try {
+        await withEventSpan('process', topic, event, () => handler(body, context));
+        try {
+          await processed.insertOne({ _id: event.id, at: new Date(), topic });
+        } catch (error) {
+          if ((error as { code?: number }).code !== 11000) throw error;
+        }
+        stats.processed += 1;
+        return;
+      } catch (error) {
+        lastError = error;
+        if (attempt < retry.attempts) {
+          stats.retried += 1;
+          const delay = backoffDelay(attempt, retry);
+          context.log.warn({ attempt, delay, err: error }, 'handler failed, retrying');
+          await sleep(delay);
+          await heartbeat();
+        }
+      }
+    }
+    await deadLetter(
+      payload,
+      'handler_failed',
+      String((lastError as Error)?.message ?? lastError),
+      retry.attempts,
+    );
+  }
+
+  return {
+    stats,
+    async start() {
+      await processed.createIndex({ at: 1 });
+      consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000 });
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        log.info({ memberAssignment: payload.memberAssignment }, 'joined consumer group');
+        resolveJoined();
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning });
+      await consumer.run({ partitionsConsumedConcurrently, eachMessage: handle });
+      log.info({ topics }, 'consuming');
+    },
+    joined: () => joinedPromise,
+    async stop() {
+      // kafkajs waits for in-flight handlers and commits their offsets before leaving the group.
+      await consumer?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { EventDefinition } from '@lienket/contracts';
+import type mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import { type EncodedEvent, encodeEvent } from './cloudevents';
+import type { EventPublisher } from './publisher';
+import { currentTraceContext } from './tracing';
+
+/**
+ * The transactional outbox, in the aggregate's own document. The embedded store has no
+ * multi-document transactions, so a state change and the events announcing it are written in one
+ * single-document update: `{ $set: state, $push: { outbox: events }, $set: { outboxPending: true } }`.
+ * The relay publishes pending events and pulls them out; a crash before the pull publishes them
+ * again (same CloudEvents id, consumers dedupe), a crash before the publish publishes them once.
+ */
+export interface OutboxEntry extends Omit<EncodedEvent, 'data'> {
+  data: Buffer | mongoose.mongo.Binary;
+}
+
+export interface OutboxDocument {
+  outbox?: OutboxEntry[];
+  outboxPending?: boolean;
+}
+
+export interface OutboxEventOptions {
+  key: string;
+  source: string;
+  subject?: string;
+  time?: Date;
+}
+
+/** Encodes an event for the outbox, stamping a fresh id and the active trace context. */
+export function outboxEvent<T>(
+  definition: EventDefinition<T>,
+  payload: T,
+  options: OutboxEventOptions,
+): OutboxEntry {
+  return encodeEvent(definition, payload, {
+    id: randomUUID(),
+    source: options.source,
+    key: options.key,
+    time: options.time ?? new Date(),
+    ...(options.subject ? { subject: options.subject } : {}),
+    ...currentTraceContext(),
+  });
+}
+
+/** Fields for a new document that carries its first events. */
+export function outboxFields(events: OutboxEntry[]): Required<OutboxDocument> {
+  return { outbox: events, outboxPending: events.length > 0 };
+}
+
+type Update = Record<string, Record<string, unknown> | undefined>;
+
+/** Adds events to an update so they are written with it, atomically. */
+export function withOutbox<U extends Update>(update: U, events: OutboxEntry[]): U {
+  if (events.length === 0) return update;
+  return {
+    ...update,
+    $set: { ...(update.$set ?? {}), outboxPending: true },
+    $push: { ...(update.$push ?? {}), outbox: { $each: events } },
+  } as U;
+}
+
+export interface OutboxRelay {
+  start(): void;
+  stop(): Promise<void>;
+  /** Wakes the relay now (after a local write) instead of at the next poll. */
+  notify(): void;
+  /** Publishes one batch of pending events from every collection; returns how many. */
+  drainOnce(): Promise<number>;
+  /** Pending events right now, for metrics and tests. */
+  backlog(): Promise<number>;
+  readonly stats: { published: number; failures: number };
+}
+
+export interface OutboxRelayOptions {
+  db: mongoose.mongo.Db;
+  /** Collections whose documents carry an outbox. */
+  collections: string[];
+  publisher: EventPublisher;
+  log: Logger;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}
+
+const toBuffer = (data: OutboxEntry['data']): Buffer =>
+  Buffer.isBuffer(data)
+    ? data
+    : Buffer.from(data.buffer.buffer, data.buffer.byteOffset, data.buffer.byteLength);
+
+export async function ensureOutboxIndexes(db: mongoose.mongo.Db, collections: string[]): Promise<void> {
+  for (const name of collections) await db.collection(name).createIndex({ outboxPending: 1 });
+}
+
+export function createOutboxRelay({
+  db,
+  collections,
+  publisher,
+  log: parentLog,
+  pollIntervalMs = 250,
+  batchSize = 200,
+}: OutboxRelayOptions): OutboxRelay {
+  const log = parentLog.child({ component: 'outbox-relay' });
+  const stats = { published: 0, failures: 0 };
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let woken = false;
+
+  async function drainCollection(name: string): Promise<number> {
+    const collection = db.collection<OutboxDocument & { _id: unknown }>(name);
+    const documents = await collection
+      .find({ outboxPending: true }, { projection: { outbox: 1 } })
+      .limit(batchSize)
+      .toArray();
+    const pending = documents.filter((document) => (document.outbox?.length ?? 0) > 0);
+    if (pending.length === 0) {
+      if (documents.length > 0) {
+        await collection.updateMany(
+          { _id: { $in: documents.map((d) => d._id) }, outbox: { $size: 0 } },
+          { $set: { outboxPending: false } },
+        );
+      }
+      return 0;
+    }
+    const events: EncodedEvent[] = pending.flatMap((document) =>
+      (document.outbox ?? []).map((entry) => ({
+        ...entry,
+        time: new Date(entry.time),
+        data: toBuffer(entry.data),
+      })),
+    );
+    await publisher.publishEncoded(events);
+    await collection.bulkWrite(
+      pending.flatMap((document) => [
+        {
+          updateOne: {
+            filter: { _id: document._id },
+            update: { $pull: { outbox: { id: { $in: (document.outbox ?? []).map((e) => e.id) } } } },
+          },
+        },
+        // Cleared only if nothing was pushed meanwhile; a concurrent write keeps the flag set.
+        {
+          updateOne: {
+            filter: { _id: document._id, outbox: { $size: 0 } },
+            update: { $set: { outboxPending: false } },
+          },
+        },
+      ]) as never,
+      { ordered: true },
+    );
+    stats.published += events.length;
+    return events.length;
+  }
+
+  async function drainOnce(): Promise<number> {
+    let total = 0;
+    for (const name of collections) total += await drainCollection(name);
+    return total;
+  }
+
+  async function waitForWork(): Promise<void> {
+    if (woken) {
+      woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pollIntervalMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
+    woken = false;
+  }
+
+  async function run(): Promise<void> {
+    let failureDelay = pollIntervalMs;
+    while (running) {
+      try {
+        const count = await drainOnce();
+        failureDelay = pollIntervalMs;
+        if (count === 0) await waitForWork();
+      } catch (error) {
+        stats.failures += 1;
+        log.error({ err: error, retryInMs: failureDelay }, 'relay failed; events stay pending');
+        await new Promise((resolve) => setTimeout(resolve, failureDelay));
+        failureDelay = Math.min(failureDelay * 2, 10_000);
+      }
+    }
+  }
+
+  return {
+    stats,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+    notify() {
+      woken = true;
+      wake?.();
+    },
+    drainOnce,
+    async backlog() {
+      let total = 0;
+      for (const name of collections) {
+        const documents = await db
+          .collection<OutboxDocument>(name)
+          .find({ outboxPending: true }, { projection: { outbox: 1 } })
+          .toArray();
+        total += documents.reduce((sum, d) => sum + (d.outbox?.length ?? 0), 0);
+      }
+      return total;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { deadLetterTopic } from '@lienket/contracts';
+import type { Kafka } from 'kafkajs';
+
+export interface TopicOptions {
+  partitions: number;
+  replicationFactor: number;
+}
+
+/** Creates each topic and its dead-letter topic when missing; existing topics are left as they are. */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  { partitions, replicationFactor }: TopicOptions,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = [...new Set(topics.flatMap((topic) => [topic, deadLetterTopic(topic)]))].filter(
+      (topic) => !existing.has(topic),
+    );
+    if (wanted.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: wanted.map((topic) => ({
+        topic,
+        // Dead letters are rare and read in order by people: one partition is enough.
+        numPartitions: topic.endsWith('.dlq') ? 1 : partitions,
+        replicationFactor,
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { descriptorSetPath } from '@lienket/contracts';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { isAppError } from '../errors';
+import { toServiceError } from './errors';
+
+/** What a handler knows about its call. */
+export interface CallContext {
+  metadata: grpc.Metadata;
+  /** The absolute deadline the caller set, if any. */
+  deadline: grpc.Deadline | undefined;
+  cancelled: () => boolean;
+}
+
+type UnaryMethod = {
+  path: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  requestDeserialize: (buffer: Buffer) => unknown;
+  responseSerialize: (value: never) => Buffer;
+};
+
+/** Async handlers for every unary method of a ts-proto service definition. */
+export type AsyncHandlers<D> = {
+  [K in keyof D]: D[K] extends {
+    requestDeserialize: (buffer: Buffer) => infer Req;
+    responseSerialize: (value: infer Res) => Buffer;
+  }
+    ? (request: Req, context: CallContext) => Promise<Res>
+    : never;
+};
+
+export interface ServiceBinding {
+  /** Fully qualified service name, e.g. `lienket.registry.v1.RegistryService` (for health). */
+  name: string;
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+}
+
+/** Binds async handlers to a generated definition: app errors become status codes with a trailer. */
+export function bindService<D extends Record<string, UnaryMethod>>(
+  name: string,
+  definition: D,
+  handlers: AsyncHandlers<D>,
+  log: Logger,
+): ServiceBinding {
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const key of Object.keys(definition)) {
+    const handler = (
+      handlers as Record<string, (request: unknown, context: CallContext) => Promise<unknown>>
+    )[key];
+    if (!handler) throw new Error(`${name}: no handler for ${key}`);
+    const method = definition[key] as UnaryMethod;
+    const unary: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
+      const deadline = call.getDeadline();
+      const context: CallContext = {
+        metadata: call.metadata,
+        deadline: deadline === Number.POSITIVE_INFINITY ? undefined : deadline,
+        cancelled: () => call.cancelled,
+      };
+      handler(call.request, context).then(
+        (response) => callback(null, response),
+        (error: unknown) => {
+          if (!isAppError(error) || error.kind === 'INTERNAL') {
+            log.error({ err: error, method: method.path }, 'handler failed');
+          }
+          callback(toServiceError(error));
+        },
+      );
+    };
+    implementation[key] = unary;
+  }
+  return { name, definition: definition as unknown as grpc.ServiceDefinition, implementation };
+}
+
+export interface GrpcServer {
+  readonly port: number;
+  readonly health: HealthImplementation;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface GrpcServerOptions {
+  services: ServiceBinding[];
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  log: Logger;
+}
+
+let reflectionPackage: protoLoader.PackageDefinition | undefined;
+function reflectionDefinitions(): protoLoader.PackageDefinition {
+  reflectionPackage ??= {
+    ...protoLoader.loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath)),
+    ...protoLoader.loadSync(healthProtoPath),
+  };
+  return reflectionPackage;
+}
+
+/** Starts a server with the given services, grpc.health.v1 and server reflection. */
+export async function startGrpcServer({
+  services,
+  port,
+  host = '0.0.0.0',
+  log,
+}: GrpcServerOptions): Promise<GrpcServer> {
+  const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1 });
+  const health = new HealthImplementation({ '': 'NOT_SERVING' });
+  health.addToServer(server);
+  new ReflectionService(reflectionDefinitions()).addToServer(server);
+  for (const service of services) {
+    server.addService(service.definition, service.implementation);
+    health.setStatus(service.name, 'NOT_SERVING');
+  }
+  const boundPort = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, actual) =>
+      error ? reject(error) : resolve(actual),
+    ),
+  );
+  health.setStatus('', 'SERVING');
+  for (const service of services) health.setStatus(service.name, 'SERVING');
+  log.info({ port: boundPort, services: services.map((s) => s.name) }, 'gRPC server listening');
+
+  return {
+    port: boundPort,
+    health,
+    stop: (graceMs = 5_000) =>
+      new Promise<void>((resolve) => {
+        health.setStatus('', 'NOT_SERVING');
+        for (const service of services) health.setStatus(service.name, 'NOT_SERVING');
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

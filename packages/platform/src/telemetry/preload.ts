@@ -1,0 +1,41 @@
+/**
+ * OpenTelemetry bootstrap, preloaded before any service code (`node -r @lienket/platform/telemetry`)
+ * so the instrumentations can patch http, express, grpc-js, mongodb, mongoose and pino as they load.
+ * Kafka spans come from @lienket/eventbus itself (`<topic> publish` / `<topic> process`): the outbox
+ * relay must parent each publish to the request that wrote the event, which the kafkajs
+ * instrumentation cannot do. Spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is
+ * set; otherwise they are still created (log lines carry their ids) and dropped.
+ */
+
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
+import { MongooseInstrumentation } from '@opentelemetry/instrumentation-mongoose';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+
+const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+
+const sdk = new NodeSDK({
+  serviceName: process.env.OTEL_SERVICE_NAME ?? process.env.LIENKET_SERVICE ?? 'lienket',
+  spanProcessors: endpoint ? [new tracing.BatchSpanProcessor(new OTLPTraceExporter())] : [],
+  instrumentations: [
+    new HttpInstrumentation(),
+    new ExpressInstrumentation(),
+    new GrpcInstrumentation(),
+    new MongoDBInstrumentation(),
+    new MongooseInstrumentation(),
+    // The logger adds trace ids itself (logging.ts); this only keeps context across pino's streams.
+    new PinoInstrumentation({ disableLogCorrelation: true }),
+  ],
+});
+
+sdk.start();
+
+const shutdown = () => {
+  sdk.shutdown().catch(() => undefined);
+};
+process.once('beforeExit', shutdown);
+process.once('SIGTERM', shutdown);
