@@ -137,7 +137,8 @@ export function createOutboxRelay({
         {
           updateOne: {
             filter: { _id: document._id },
-            update: { $pull: { outbox: { id: { $in: (document.outbox ?? []).map((e) => e.id) } } } },
+            // Exactly the entries read, as stored ($pull with a condition is not served by FerretDB).
+            update: { $pullAll: { outbox: document.outbox ?? [] } },
           },
         },
         // Cleared only if nothing was pushed meanwhile; a concurrent write keeps the flag set.

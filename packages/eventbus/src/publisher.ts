@@ -49,7 +49,7 @@ export async function createEventPublisher({
 
   async function publishEncoded(events: readonly EncodedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const spans = events.map((event) => startEventSpan('publish', event.topic, event));
+    const spans = events.map((event) => startEventSpan('publish', topicPrefix + event.topic, event));
     const byTopic = new Map<string, Message[]>();
     events.forEach((event, index) => {
       const topic = topicPrefix + event.topic;

@@ -1,0 +1,39 @@
+// Test tiers by file name: *.unit.test.ts (pure, no I/O), *.int.test.ts (one adapter against real
+// Kafka and the real store), tests/**/*.e2e.test.ts (whole platform through its public API).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const shared = {
+  transform: { '^.+\\.ts$': swc },
+  testEnvironment: 'node',
+  // Tests run against the sources; the workspace packages resolve to src/ without a build.
+  moduleNameMapper: { '^@lienket/([a-z-]+)$': '<rootDir>/packages/$1/src' },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  reporters: ['default', '<rootDir>/packages/testkit/summary-reporter.js'],
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{packages,services,infra}/**/*.unit.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{packages,services,tests}/**/*.{int,e2e}.test.ts'],
+      globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/testkit/src/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/packages/testkit/jest-integration-setup.js'],
+      slowTestThreshold: 20,
+    },
+  ],
+};

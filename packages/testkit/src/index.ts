@@ -1,0 +1,4 @@
+export * from './infrastructure';
+export * from './test-infra';
+export * from './tracing';
+export * from './wait';
