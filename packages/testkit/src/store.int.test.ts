@@ -1,0 +1,49 @@
+import mongoose from 'mongoose';
+import { openTestInfra, type TestInfra } from './test-infra';
+
+let infra: TestInfra;
+beforeAll(async () => {
+  infra = await openTestInfra('store');
+});
+afterAll(() => infra.close());
+
+const Firm = new mongoose.Schema({
+  taxCode: { type: String, required: true, unique: true },
+  name: { type: String, required: true },
+  province: String,
+  tags: [String],
+});
+
+describe('mongoose on the real store', () => {
+  it('writes, reads back and enforces a unique index', async () => {
+    const Model = infra.connection.model('Firm', Firm);
+    await Model.init(); // builds the unique index
+    await Model.create({
+      taxCode: '0100109106',
+      name: 'Công ty Mây tre Phú Vinh',
+      province: '01',
+      tags: ['may-tre'],
+    });
+
+    const found = await Model.findOne({ taxCode: '0100109106' }).lean();
+    expect(found).toMatchObject({ name: 'Công ty Mây tre Phú Vinh', province: '01', tags: ['may-tre'] });
+
+    const duplicate = await Model.create({ taxCode: '0100109106', name: 'Another' }).catch((error) => error);
+    expect(duplicate).toMatchObject({ code: 11000 });
+    expect(await Model.countDocuments({})).toBe(1);
+  });
+
+  it('applies concurrent conditional updates to one document atomically', async () => {
+    const budgets = infra.db.collection<{ _id: string; remaining: number }>('budgets');
+    await budgets.insertOne({ _id: 'fund', remaining: 1_000 });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        budgets.updateOne({ _id: 'fund', remaining: { $gte: 70 } }, { $inc: { remaining: -70 } }),
+      ),
+    );
+    const approved = results.filter((r) => r.modifiedCount === 1).length;
+    const { remaining } = (await budgets.findOne({ _id: 'fund' })) ?? { remaining: Number.NaN };
+    expect(approved).toBe(14); // floor(1000 / 70)
+    expect(remaining).toBe(1_000 - 14 * 70);
+  });
+});
