@@ -28,7 +28,7 @@ export interface ClientOptions {
 
 type MethodDefinition = {
   path: string;
-  requestSerialize: (value: unknown) => Buffer;
+  requestSerialize: (value: never) => Buffer;
   responseDeserialize: (buffer: Buffer) => unknown;
 };
 
@@ -56,7 +56,7 @@ export function createGrpcClient<D extends Record<string, MethodDefinition>>(
       new Promise((resolve, reject) => {
         client.makeUnaryRequest(
           method.path,
-          method.requestSerialize,
+          method.requestSerialize as (value: unknown) => Buffer,
           method.responseDeserialize,
           request,
           options.metadata ?? new grpc.Metadata(),

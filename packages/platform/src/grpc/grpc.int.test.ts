@@ -83,12 +83,16 @@ describe('gRPC over a real socket', () => {
     ) as unknown as {
       grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
     };
-    const health = new definition.grpc.health.v1.Health(address, grpc.credentials.createInsecure());
+    type CheckCallback = (error: Error | null, response: { status: string }) => void;
+    const health = new definition.grpc.health.v1.Health(
+      address,
+      grpc.credentials.createInsecure(),
+    ) as grpc.Client & {
+      check(request: { service: string }, callback: CheckCallback): void;
+    };
     const check = (service: string) =>
       new Promise<{ status: string }>((resolve, reject) =>
-        health.check({ service }, (error: Error | null, response: { status: string }) =>
-          error ? reject(error) : resolve(response),
-        ),
+        health.check({ service }, (error, response) => (error ? reject(error) : resolve(response))),
       );
     expect((await check('')).status).toBe('SERVING');
     expect((await check('lienket.testing.v1.ProbeService')).status).toBe('SERVING');
