@@ -87,7 +87,7 @@ describe('gRPC over a real socket', () => {
     const health = new definition.grpc.health.v1.Health(
       address,
       grpc.credentials.createInsecure(),
-    ) as grpc.Client & {
+    ) as unknown as grpc.Client & {
       check(request: { service: string }, callback: CheckCallback): void;
     };
     const check = (service: string) =>
