@@ -29,7 +29,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,services,tests}/**/*.{int,e2e}.test.ts'],
+      testMatch: ['<rootDir>/{packages,services,infra,tests}/**/*.{int,e2e}.test.ts'],
       globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
       globalTeardown: '<rootDir>/packages/testkit/src/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/packages/testkit/jest-integration-setup.js'],

@@ -28,6 +28,8 @@ export function settings(env = process.env) {
   const storePort = Number(env.LIENKET_STORE_PORT ?? 27027);
   return {
     home,
+    // Downloads and builds (jars, the FerretDB binary) may be shared by several homes.
+    cache: resolve(env.LIENKET_CACHE ?? home),
     kafkaPort,
     controllerPort: Number(env.LIENKET_KAFKA_CONTROLLER_PORT ?? kafkaPort + 1),
     storePort,
@@ -125,7 +127,7 @@ function kafkaVersion() {
 function kafkaLibs(cfg, quiet) {
   const pomText = readFileSync(join(here, 'kafka/pom.xml'));
   const digest = createHash('sha256').update(pomText).digest('hex').slice(0, 12);
-  const libs = join(cfg.home, 'kafka', `${kafkaVersion()}-${digest}`, 'libs');
+  const libs = join(cfg.cache, 'kafka', `${kafkaVersion()}-${digest}`, 'libs');
   if (existsSync(join(libs, '.complete'))) return libs;
   const javaVersion = requireTool(
     'java',
@@ -306,7 +308,7 @@ function patchedModule(cfg, quiet) {
   if (download.status !== 0)
     throw new Error(`go mod download failed:\n${download.stdout}${download.stderr ?? ''}`);
   const { Dir: moduleDir, Version: version } = JSON.parse(download.stdout);
-  const copy = join(cfg.home, 'ferretdb', `src-${version}-patched`);
+  const copy = join(cfg.cache, 'ferretdb', `src-${version}-patched`);
   rmSync(copy, { recursive: true, force: true });
   execFileSync('cp', ['-R', moduleDir, copy]);
   execFileSync('chmod', ['-R', 'u+w', copy]);
@@ -332,12 +334,12 @@ function patchedModule(cfg, quiet) {
     join(handlerDir, 'lienket_writelock.go'),
     readFileSync(join(here, 'ferretdb', 'writelock.go.txt')),
   );
-  const modfile = join(cfg.home, 'ferretdb', 'build.mod');
+  const modfile = join(cfg.cache, 'ferretdb', 'build.mod');
   writeFileSync(
     modfile,
     `${readFileSync(join(here, 'ferretdb', 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${copy}\n`,
   );
-  writeFileSync(join(cfg.home, 'ferretdb', 'build.sum'), readFileSync(join(here, 'ferretdb', 'go.sum')));
+  writeFileSync(join(cfg.cache, 'ferretdb', 'build.sum'), readFileSync(join(here, 'ferretdb', 'go.sum')));
   return modfile;
 }
 
@@ -350,7 +352,7 @@ function ferretBinary(cfg, quiet) {
     .update(lockedHandlers.join())
     .digest('hex')
     .slice(0, 12);
-  const binary = join(cfg.home, 'ferretdb', `ferretdb-${digest}`);
+  const binary = join(cfg.cache, 'ferretdb', `ferretdb-${digest}`);
   if (existsSync(binary)) return binary;
   requireTool(
     'go',
