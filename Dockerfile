@@ -1,0 +1,23 @@
+# One multi-stage image recipe for every service:  docker build --build-arg SERVICE=registry .
+# Stage 1 builds the whole workspace (contracts are generated here, never committed); stage 2
+# keeps production dependencies and the built output only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/ packages/
+COPY services/ services/
+RUN npm ci --ignore-scripts
+COPY . .
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ARG SERVICE
+ENV NODE_ENV=production LIENKET_SERVICE=${SERVICE}
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/packages/ packages/
+COPY --from=build /app/services/ services/
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+USER node
+# The telemetry preload must load before any instrumented module.
+CMD ["sh", "-c", "exec node -r @lienket/platform/telemetry services/${LIENKET_SERVICE}/dist/main.js"]

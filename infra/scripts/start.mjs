@@ -1,0 +1,147 @@
+// `npm start`: the whole platform on this machine. Brings up Kafka and the store (or uses
+// KAFKA_BROKERS / MONGO_URL), starts every service in dependency order with its health checked,
+// prints where to look, and on Ctrl-C stops everything it started.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { down, settings, up } from '../local/infra.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const require = createRequire(join(root, 'package.json'));
+const args = new Set(process.argv.slice(2));
+const cfg = settings();
+const step = (n, total, text) => process.stdout.write(`[${n}/${total}] ${text}\n`);
+
+/** Services declare how to run them in their package.json under "lienket". */
+function discoverServices() {
+  const dir = join(root, 'services');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'package.json')))
+    .map((entry) => {
+      const manifest = JSON.parse(readFileSync(join(dir, entry.name, 'package.json'), 'utf8'));
+      return { name: entry.name, dir: join(dir, entry.name), ...manifest.lienket };
+    })
+    .filter((service) => service.order !== undefined)
+    .sort((a, b) => a.order - b.order);
+}
+
+async function grpcHealthy(address) {
+  const grpc = require('@grpc/grpc-js');
+  const protoLoader = require('@grpc/proto-loader');
+  const { protoPath } = require('grpc-health-check');
+  const definition = grpc.loadPackageDefinition(protoLoader.loadSync(protoPath, { enums: String }));
+  const client = new definition.grpc.health.v1.Health(address, grpc.credentials.createInsecure());
+  try {
+    const response = await new Promise((resolveCheck, reject) =>
+      client.check({ service: '' }, { deadline: Date.now() + 1_000 }, (error, answer) =>
+        error ? reject(error) : resolveCheck(answer),
+      ),
+    );
+    return response.status === 'SERVING';
+  } catch {
+    return false;
+  } finally {
+    client.close();
+  }
+}
+
+const children = [];
+let infraStarted = [];
+let stopping = false;
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('\nStopping LienKet...\n');
+  for (const child of [...children].reverse()) {
+    if (child.process.exitCode === null) child.process.kill('SIGTERM');
+  }
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolveExit) => {
+          if (child.process.exitCode !== null) return resolveExit();
+          const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
+          child.process.once('exit', () => {
+            clearTimeout(timer);
+            resolveExit();
+          });
+        }),
+    ),
+  );
+  process.stdout.write(`  services stopped (${children.length})\n`);
+  if (infraStarted.length > 0 && !args.has('--keep-infra')) await down({ only: infraStarted });
+  process.exit(code);
+}
+
+async function main() {
+  const services = discoverServices();
+  const total = 2 + services.length;
+  let n = 1;
+  step(n, total, 'infrastructure: Kafka and the store');
+  const infra = await up({});
+  infraStarted = infra.started;
+  mkdirSync(cfg.logDir, { recursive: true });
+
+  const addresses = Object.fromEntries(
+    services.map((s) => [`${s.name.toUpperCase()}_ADDR`, `127.0.0.1:${s.grpcPort}`]),
+  );
+  for (const service of services) {
+    n += 1;
+    step(n, total, `${service.name}: starting (gRPC :${service.grpcPort})`);
+    const log = openSync(join(cfg.logDir, `${service.name}.log`), 'a');
+    const child = spawn(
+      process.execPath,
+      ['-r', '@lienket/platform/telemetry', join(service.dir, 'dist/main.js')],
+      {
+        cwd: root,
+        stdio: ['ignore', log, log],
+        env: {
+          ...process.env,
+          ...addresses,
+          OTEL_SERVICE_NAME: `lienket-${service.name}`,
+          KAFKA_BROKERS: infra.kafkaBrokers,
+          MONGO_URL: infra.mongoUrl,
+          GRPC_PORT: String(service.grpcPort),
+          ...(service.httpPort ? { HTTP_PORT: String(service.httpPort) } : {}),
+        },
+      },
+    );
+    children.push({ name: service.name, process: child });
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        process.stderr.write(
+          `\n${service.name} exited (${signal ?? code}); see ${join(cfg.logDir, `${service.name}.log`)}\n`,
+        );
+        void stopAll(1);
+      }
+    });
+    const deadline = Date.now() + 60_000;
+    while (!(await grpcHealthy(`127.0.0.1:${service.grpcPort}`))) {
+      if (Date.now() > deadline) throw new Error(`${service.name} did not become healthy in 60 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    process.stdout.write(`      ${service.name}: healthy\n`);
+  }
+
+  n += 1;
+  step(n, total, 'ready');
+  process.stdout.write(`
+LienKet is running.
+  Kafka           ${infra.kafkaBrokers}
+  Store           ${infra.mongoUrl}
+${services.map((s) => `  ${s.name.padEnd(15)} grpc://127.0.0.1:${s.grpcPort}${s.httpPort ? `  http://127.0.0.1:${s.httpPort}` : ''}`).join('\n')}
+  Logs            ${cfg.logDir}  (npm run infra:logs)
+
+Press Ctrl-C to stop.
+`);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch(async (error) => {
+  process.stderr.write(`\n${error.message}\n`);
+  await stopAll(1);
+});
