@@ -145,13 +145,15 @@ function kafkaLibs(cfg, quiet) {
     [
       '-B',
       '-q',
+      '-Dstyle.color=never',
       '-f',
       join(here, 'kafka/pom.xml'),
       'dependency:copy-dependencies',
       `-DoutputDirectory=${libs}`,
       '-DincludeScope=runtime',
     ],
-    { stdio: quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'], encoding: 'utf8' },
+    // Progress goes to stderr: stdout is reserved for `up --json`.
+    { stdio: quiet ? 'pipe' : ['ignore', 2, 2], encoding: 'utf8' },
   );
   if (result.status !== 0)
     throw new Error(`Maven could not resolve the Kafka jars:\n${result.stdout ?? ''}${result.stderr ?? ''}`);
@@ -365,7 +367,7 @@ function ferretBinary(cfg, quiet) {
   const modfile = patchedModule(cfg, quiet);
   const result = spawnSync('go', ['build', '-trimpath', `-modfile=${modfile}`, '-o', `${binary}.tmp`, '.'], {
     cwd: join(here, 'ferretdb'),
-    stdio: quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'],
+    stdio: quiet ? 'pipe' : ['ignore', 2, 2],
     encoding: 'utf8',
     env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
   });

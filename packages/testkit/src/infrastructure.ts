@@ -48,7 +48,8 @@ function startLocal(): ResolvedInfrastructure {
     encoding: 'utf8',
     env: { ...process.env, KAFKA_BROKERS: '', MONGO_URL: '' },
   });
-  const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
+  const line = output.split('\n').findLast((candidate) => candidate.trim().startsWith('{'));
+  const result = JSON.parse(line ?? '{}') as {
     kafkaBrokers: string;
     mongoUrl: string;
     started: string[];
