@@ -1,4 +1,5 @@
 import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import * as registry from '../gen/lienket/registry/v1/events';
 import { ProbePinged } from '../gen/lienket/testing/v1/testing';
 
 /** The shape ts-proto generates for every message: enough to put it on and take it off the wire. */
@@ -34,7 +35,25 @@ function defineEvent<T>(
 /** Every topic, named once. A breaking payload change gets a new `.vN` topic beside the old one. */
 export const Topics = Object.freeze({
   testingProbe: 'lienket.testing.probe.v1',
+  registryEnterprise: 'lienket.registry.enterprise.v1',
+  registryCapability: 'lienket.registry.capability.v1',
+  registryNeed: 'lienket.registry.need.v1',
+  registryCluster: 'lienket.registry.cluster.v1',
 });
+
+function registryEvent<T>(
+  aggregate: 'enterprise' | 'capability' | 'need' | 'cluster',
+  verb: string,
+  message: string,
+  codec: MessageCodec<T>,
+): EventDefinition<T> {
+  return defineEvent(
+    `vn.lienket.registry.${aggregate}.${verb}.v1`,
+    `lienket.registry.${aggregate}.v1`,
+    `lienket.registry.v1.${message}`,
+    codec,
+  );
+}
 
 /** Every event type, named once. */
 export const Events = Object.freeze({
@@ -44,6 +63,60 @@ export const Events = Object.freeze({
     'lienket.testing.v1.ProbePinged',
     ProbePinged,
   ),
+
+  enterpriseRegistered: registryEvent(
+    'enterprise',
+    'registered',
+    'EnterpriseRegistered',
+    registry.EnterpriseRegistered,
+  ),
+  enterpriseUpdated: registryEvent('enterprise', 'updated', 'EnterpriseUpdated', registry.EnterpriseUpdated),
+  enterpriseVerified: registryEvent(
+    'enterprise',
+    'verified',
+    'EnterpriseVerified',
+    registry.EnterpriseVerified,
+  ),
+  enterpriseRejected: registryEvent(
+    'enterprise',
+    'rejected',
+    'EnterpriseRejected',
+    registry.EnterpriseRejected,
+  ),
+  leadFirmDesignated: registryEvent(
+    'enterprise',
+    'lead_firm_designated',
+    'LeadFirmDesignated',
+    registry.LeadFirmDesignated,
+  ),
+  capabilityPosted: registryEvent('capability', 'posted', 'CapabilityPosted', registry.CapabilityPosted),
+  capabilityWithdrawn: registryEvent(
+    'capability',
+    'withdrawn',
+    'CapabilityWithdrawn',
+    registry.CapabilityWithdrawn,
+  ),
+  capabilityRenewed: registryEvent('capability', 'renewed', 'CapabilityRenewed', registry.CapabilityRenewed),
+  capabilityExpiring: registryEvent(
+    'capability',
+    'expiring',
+    'CapabilityExpiring',
+    registry.CapabilityExpiring,
+  ),
+  capabilityExpired: registryEvent('capability', 'expired', 'CapabilityExpired', registry.CapabilityExpired),
+  needPosted: registryEvent('need', 'posted', 'NeedPosted', registry.NeedPosted),
+  needClosed: registryEvent('need', 'closed', 'NeedClosed', registry.NeedClosed),
+  needFulfilled: registryEvent('need', 'fulfilled', 'NeedFulfilled', registry.NeedFulfilled),
+  needExpiring: registryEvent('need', 'expiring', 'NeedExpiring', registry.NeedExpiring),
+  needExpired: registryEvent('need', 'expired', 'NeedExpired', registry.NeedExpired),
+  clusterFormed: registryEvent('cluster', 'formed', 'ClusterFormed', registry.ClusterFormed),
+  clusterMemberJoined: registryEvent(
+    'cluster',
+    'member_joined',
+    'ClusterMemberJoined',
+    registry.ClusterMemberJoined,
+  ),
+  clusterMemberLeft: registryEvent('cluster', 'member_left', 'ClusterMemberLeft', registry.ClusterMemberLeft),
 });
 
 const byType = new Map<string, EventDefinition>(

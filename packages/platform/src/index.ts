@@ -1,5 +1,6 @@
 export * from './config';
 export * from './errors';
+export * from './grpc/actor';
 export * from './grpc/client';
 export * from './grpc/errors';
 export * from './grpc/server';

@@ -1,0 +1,6 @@
+export * from './hs';
+export * from './provinces';
+export * from './recognitions';
+export * from './regions';
+export * from './text';
+export * from './vsic';

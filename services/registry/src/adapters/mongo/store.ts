@@ -1,0 +1,335 @@
+import { ensureOutboxIndexes, type OutboxEntry, outboxFields, withOutbox } from '@lienket/eventbus';
+import { AppError } from '@lienket/platform';
+import { hsAncestors, vsicAncestors } from '@lienket/reference';
+import type mongoose from 'mongoose';
+import type {
+  EnterpriseQuery,
+  FacetCounts,
+  Page,
+  PageRequest,
+  PostingQuery,
+  RegistryStore,
+} from '../../app/ports';
+import { enterpriseSearchTokens } from '../../domain/enterprise';
+import type { Capability, Cluster, Enterprise, Need, Posting } from '../../domain/model';
+import { postingSearchTokens } from '../../domain/postings';
+
+type Db = mongoose.mongo.Db;
+type Filter = Record<string, unknown>;
+
+export const collections = {
+  enterprises: 'enterprises',
+  postings: 'postings',
+  clusters: 'clusters',
+  contactGrants: 'contact_grants',
+} as const;
+
+/** Collections whose documents carry an outbox, for the relay. */
+export const outboxCollections = [collections.enterprises, collections.postings, collections.clusters];
+
+/** Search fields stored beside the state: all code prefixes (for prefix filters) and folded words. */
+const prefixesOf = (codes: string[], ancestors: (code: string) => string[]) => [
+  ...new Set(codes.flatMap((code) => [...ancestors(code), code])),
+];
+
+function enterpriseDocument(e: Enterprise) {
+  const { id, ...state } = e;
+  return {
+    _id: id,
+    ...state,
+    searchTokens: enterpriseSearchTokens(e),
+    vsicPrefixes: prefixesOf(e.vsicCodes, vsicAncestors),
+    vsicDivisions: [...new Set(e.vsicCodes.map((c) => c.slice(0, 2)))],
+    recognitionKinds: [...new Set(e.recognitions.map((r) => r.kind))],
+    verified: e.verification.status === 'verified',
+  };
+}
+
+function postingDocument(p: Posting) {
+  const { id, ...state } = p;
+  return {
+    _id: id,
+    ...state,
+    searchTokens: postingSearchTokens(p),
+    vsicPrefixes: prefixesOf(p.vsicCodes, vsicAncestors),
+    hsPrefixes: prefixesOf(p.hsCodes, hsAncestors),
+    vsicDivisions: [...new Set(p.vsicCodes.map((c) => c.slice(0, 2)))],
+    hsChapters: [...new Set(p.hsCodes.map((c) => c.slice(0, 2)))],
+    certificationKinds: p.kind === 'capability' ? p.certifications : p.requiredCertifications,
+    region: '',
+  };
+}
+
+const searchFields = [
+  'searchTokens',
+  'vsicPrefixes',
+  'hsPrefixes',
+  'vsicDivisions',
+  'hsChapters',
+  'recognitionKinds',
+  'certificationKinds',
+  'verified',
+  'outbox',
+  'outboxPending',
+];
+
+function fromDocument<T>(document: Record<string, unknown> | null): T | undefined {
+  if (!document) return undefined;
+  const { _id, ...rest } = document;
+  for (const field of searchFields) delete rest[field];
+  if (rest.kind === 'capability' || rest.kind === 'need') delete rest.region;
+  return { id: _id, ...rest } as T;
+}
+
+function stateOf(document: Record<string, unknown>): Record<string, unknown> {
+  const { _id, version: _version, ...state } = document;
+  return state;
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function textFilter(tokens: string[]): Filter[] {
+  return tokens.slice(0, 8).map((token) => ({ searchTokens: { $regex: `^${escapeRegex(token)}` } }));
+}
+
+function cursorPage(filter: Filter, page: PageRequest): { filter: Filter; size: number } {
+  const size = Math.min(Math.max(page.size || 20, 1), 100);
+  return { filter: page.cursor ? { ...filter, _id: { $lt: page.cursor } } : filter, size };
+}
+
+export const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+export const decodeCursor = (token: string) =>
+  token ? Buffer.from(token, 'base64url').toString('utf8') : '';
+
+export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string) => string): RegistryStore {
+  const enterprises = db.collection<Record<string, unknown> & { _id: string }>(collections.enterprises);
+  const postings = db.collection<Record<string, unknown> & { _id: string }>(collections.postings);
+  const clusters = db.collection<Record<string, unknown> & { _id: string }>(collections.clusters);
+  const grants = db.collection<{ _id: string }>(collections.contactGrants);
+
+  async function facetCounts(
+    collection: typeof enterprises,
+    filter: Filter,
+    facets: string[],
+    fields: Record<string, { path: string; array: boolean }>,
+  ): Promise<FacetCounts[]> {
+    const wanted = facets.filter((name) => fields[name]);
+    // One $group per facet: the store serves no $facet.
+    return Promise.all(
+      wanted.map(async (name) => {
+        const { path, array } = fields[name] as { path: string; array: boolean };
+        const rows = await collection
+          .aggregate<{ _id: unknown; count: number }>([
+            { $match: filter },
+            ...(array ? [{ $unwind: `$${path}` }] : []),
+            { $group: { _id: `$${path}`, count: { $sum: 1 } } },
+          ])
+          .toArray();
+        return {
+          name,
+          counts: rows
+            .filter((row) => row._id !== null && row._id !== undefined && row._id !== '')
+            .map((row) => ({ value: String(row._id), count: row.count }))
+            .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+        };
+      }),
+    );
+  }
+
+  async function searchPage<T>(
+    collection: typeof enterprises,
+    filter: Filter,
+    page: PageRequest,
+  ): Promise<Page<T>> {
+    const { filter: paged, size } = cursorPage(filter, page);
+    const [documents, total] = await Promise.all([
+      collection
+        .find(paged, { projection: { outbox: 0 } })
+        .sort({ _id: -1 })
+        .limit(size + 1)
+        .toArray(),
+      collection.countDocuments(filter),
+    ]);
+    const items = documents.slice(0, size).map((d) => fromDocument<T>(d) as T);
+    const last = documents.length > size ? documents[size - 1] : undefined;
+    return { items, total, nextCursor: last ? encodeCursor(String(last._id)) : '' };
+  }
+
+  async function conditionalSave(
+    collection: typeof enterprises,
+    document: Record<string, unknown> & { _id: string; version?: unknown },
+    expectedVersion: number,
+    events: OutboxEntry[],
+  ): Promise<boolean> {
+    const result = await collection.updateOne(
+      { _id: document._id, version: expectedVersion },
+      withOutbox({ $set: { ...stateOf(document), version: expectedVersion + 1 } }, events),
+    );
+    return result.matchedCount === 1;
+  }
+
+  return {
+    async insertEnterprise(enterprise, events) {
+      try {
+        await enterprises.insertOne({ ...enterpriseDocument(enterprise), ...outboxFields(events) });
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) {
+          throw new AppError('ALREADY_EXISTS', `Tax code ${enterprise.taxCode} is already registered`, {
+            code: 'DUPLICATE_TAX_CODE',
+            messageVi: `Mã số thuế ${enterprise.taxCode} đã được đăng ký`,
+            violations: [
+              {
+                field: 'enterprise.taxCode',
+                reason: 'duplicate_tax_code',
+                description: 'This tax code is already registered',
+                descriptionVi: 'Mã số thuế này đã được đăng ký',
+              },
+            ],
+          });
+        }
+        throw error;
+      }
+    },
+    findEnterprise: async (id) =>
+      fromDocument<Enterprise>(await enterprises.findOne({ _id: id }, { projection: { outbox: 0 } })),
+    async findEnterprises(ids) {
+      if (ids.length === 0) return [];
+      const documents = await enterprises
+        .find({ _id: { $in: ids } }, { projection: { outbox: 0 } })
+        .toArray();
+      return documents.map((d) => fromDocument<Enterprise>(d) as Enterprise);
+    },
+    saveEnterprise: (enterprise, expectedVersion, events) =>
+      conditionalSave(enterprises, enterpriseDocument(enterprise), expectedVersion, events),
+    async reserveOpenPosting(enterpriseId, max) {
+      const result = await enterprises.updateOne({ _id: enterpriseId, openPostings: { $lt: max } }, {
+        $inc: { openPostings: 1 },
+      } as never);
+      return result.modifiedCount === 1;
+    },
+    async releaseOpenPosting(enterpriseId) {
+      await enterprises.updateOne({ _id: enterpriseId, openPostings: { $gt: 0 } }, {
+        $inc: { openPostings: -1 },
+      } as never);
+    },
+    async searchEnterprises(query: EnterpriseQuery, page, facets) {
+      const filter: Filter = {};
+      const and: Filter[] = [];
+      if (query.provinces.length > 0) filter.province = { $in: query.provinces };
+      if (query.regions.length > 0) filter.region = { $in: query.regions };
+      if (query.vsicPrefix) filter.vsicPrefixes = query.vsicPrefix;
+      if (query.kinds.length > 0) filter.kind = { $in: query.kinds };
+      if (query.recognitions.length > 0)
+        and.push(...query.recognitions.map((kind) => ({ recognitionKinds: kind })));
+      if (query.verified !== undefined) filter.verified = query.verified;
+      if (query.supportingIndustry !== undefined) filter.supportingIndustry = query.supportingIndustry;
+      if (query.leadFirm !== undefined) filter.leadFirm = query.leadFirm;
+      and.push(...textFilter(query.textTokens));
+      if (and.length > 0) filter.$and = and;
+      const [result, counted] = await Promise.all([
+        searchPage<Enterprise>(enterprises, filter, page),
+        facetCounts(enterprises, filter, facets, {
+          province: { path: 'province', array: false },
+          region: { path: 'region', array: false },
+          kind: { path: 'kind', array: false },
+          vsic_division: { path: 'vsicDivisions', array: true },
+          recognition: { path: 'recognitionKinds', array: true },
+          verified: { path: 'verified', array: false },
+          supporting_industry: { path: 'supportingIndustry', array: false },
+        }),
+      ]);
+      return { ...result, facets: counted };
+    },
+
+    async insertPosting(posting, events) {
+      await postings.insertOne({
+        ...postingDocument(posting),
+        region: regionOfProvince(posting.province),
+        ...outboxFields(events),
+      });
+    },
+    findPosting: async (id) =>
+      fromDocument<Posting>(await postings.findOne({ _id: id }, { projection: { outbox: 0 } })),
+    savePosting: (posting, expectedVersion, events) =>
+      conditionalSave(
+        postings,
+        { ...postingDocument(posting), region: regionOfProvince(posting.province) },
+        expectedVersion,
+        events,
+      ),
+    async searchPostings(query: PostingQuery, page, facets) {
+      const filter: Filter = { kind: query.kind };
+      const and: Filter[] = [];
+      if (!query.includeClosed) filter.status = 'open';
+      if (query.provinces.length > 0) filter.province = { $in: query.provinces };
+      if (query.regions.length > 0) filter.region = { $in: query.regions };
+      if (query.vsicPrefix) filter.vsicPrefixes = query.vsicPrefix;
+      if (query.hsPrefix) filter.hsPrefixes = query.hsPrefix;
+      if (query.categories.length > 0 && query.kind === 'need') filter.category = { $in: query.categories };
+      if (query.enterpriseId) filter.enterpriseId = query.enterpriseId;
+      if (query.certifications.length > 0)
+        and.push(...query.certifications.map((c) => ({ certificationKinds: c })));
+      and.push(...textFilter(query.textTokens));
+      if (and.length > 0) filter.$and = and;
+      const [result, counted] = await Promise.all([
+        searchPage<Posting>(postings, filter, page),
+        facetCounts(postings, filter, facets, {
+          province: { path: 'province', array: false },
+          region: { path: 'region', array: false },
+          category: { path: 'category', array: false },
+          status: { path: 'status', array: false },
+          vsic_division: { path: 'vsicDivisions', array: true },
+          hs_chapter: { path: 'hsChapters', array: true },
+          certification: { path: 'certificationKinds', array: true },
+        }),
+      ]);
+      return { ...result, facets: counted };
+    },
+    async findDuePostings(kind, now, noticeBefore, limit) {
+      const documents = await postings
+        .find({ kind, status: 'open', validUntil: { $lte: noticeBefore } }, { projection: { outbox: 0 } })
+        .sort({ validUntil: 1 })
+        .limit(limit)
+        .toArray();
+      return documents
+        .map((d) => fromDocument<Capability | Need>(d) as Capability | Need)
+        .filter(
+          (p) =>
+            p.validUntil.getTime() <= now.getTime() ||
+            p.expiringNoticeFor?.getTime() !== p.validUntil.getTime(),
+        );
+    },
+
+    async insertCluster(cluster, events) {
+      const { id, ...state } = cluster;
+      await clusters.insertOne({ _id: id, ...state, ...outboxFields(events) });
+    },
+    findCluster: async (id) =>
+      fromDocument<Cluster>(await clusters.findOne({ _id: id }, { projection: { outbox: 0 } })),
+    saveCluster(cluster, expectedVersion, events) {
+      const { id, ...state } = cluster;
+      return conditionalSave(clusters, { _id: id, ...state }, expectedVersion, events);
+    },
+
+    async hasContactGrant(enterpriseId, granteeId, matchId) {
+      return (await grants.countDocuments({ _id: `${matchId}:${granteeId}:${enterpriseId}` })) === 1;
+    },
+  };
+}
+
+export async function ensureRegistryIndexes(db: Db): Promise<void> {
+  const enterprises = db.collection(collections.enterprises);
+  await enterprises.createIndex({ taxCode: 1 }, { unique: true });
+  await enterprises.createIndex({ province: 1 });
+  await enterprises.createIndex({ region: 1 });
+  await enterprises.createIndex({ vsicPrefixes: 1 });
+  await enterprises.createIndex({ searchTokens: 1 });
+  const postings = db.collection(collections.postings);
+  await postings.createIndex({ kind: 1, status: 1, province: 1 });
+  await postings.createIndex({ enterpriseId: 1 });
+  await postings.createIndex({ vsicPrefixes: 1 });
+  await postings.createIndex({ hsPrefixes: 1 });
+  await postings.createIndex({ searchTokens: 1 });
+  await postings.createIndex({ status: 1, validUntil: 1 });
+  await ensureOutboxIndexes(db, outboxCollections);
+}

@@ -1,0 +1,101 @@
+import { Topics } from '@lienket/contracts';
+import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
+import { type Logger, startGrpcServer } from '@lienket/platform';
+import { regionOf } from '@lienket/reference';
+import mongoose from 'mongoose';
+import { makeRegistryGrpc } from './adapters/grpc/registry-grpc';
+import { createMongoRegistryStore, ensureRegistryIndexes, outboxCollections } from './adapters/mongo/store';
+import { uuidv7 } from './app/ids';
+import { makeRegistry } from './app/registry';
+import type { RegistryConfig } from './config';
+import { defaultPostingRules } from './domain/postings';
+
+export const REGISTRY_SOURCE = '/lienket/registry';
+
+/** Wires the registry from its config; main.ts runs it, integration tests start it in-process. */
+export async function startRegistry(
+  config: RegistryConfig,
+  log: Logger,
+  options: { clock?: () => Date } = {},
+) {
+  const connection = await mongoose
+    .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000 })
+    .asPromise();
+  const db = connection.db as mongoose.mongo.Db;
+  await ensureRegistryIndexes(db);
+
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-registry', log });
+  const topics = [
+    Topics.registryEnterprise,
+    Topics.registryCapability,
+    Topics.registryNeed,
+    Topics.registryCluster,
+  ];
+  await ensureTopics(
+    kafka,
+    topics.map((t) => config.KAFKA_TOPIC_PREFIX + t),
+    { partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+  );
+  const publisher = await createEventPublisher({
+    kafka,
+    source: REGISTRY_SOURCE,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    log,
+  });
+  const relay = createOutboxRelay({
+    db,
+    collections: outboxCollections,
+    publisher,
+    log,
+    pollIntervalMs: config.RELAY_POLL_MS,
+  });
+  relay.start();
+
+  const registry = makeRegistry({
+    store: createMongoRegistryStore(db, (code) => regionOf(code) ?? ''),
+    clock: options.clock ?? (() => new Date()),
+    newId: () => uuidv7(),
+    rules: { ...defaultPostingRules, maxOpenPostings: config.MAX_OPEN_POSTINGS },
+    source: REGISTRY_SOURCE,
+    afterWrite: () => relay.notify(),
+  });
+
+  const server = await startGrpcServer({
+    services: [makeRegistryGrpc({ registry, log: log.child({ component: 'grpc' }) })],
+    port: config.GRPC_PORT,
+    log,
+  });
+
+  const expiryLog = log.child({ component: 'expiry' });
+  let expiryRunning = false;
+  const expiry = setInterval(async () => {
+    if (expiryRunning) return;
+    expiryRunning = true;
+    try {
+      const result = await registry.runExpiry();
+      if (result.expired + result.warned > 0) expiryLog.info(result, 'expiry pass');
+    } catch (error) {
+      expiryLog.error({ err: error }, 'expiry pass failed');
+    } finally {
+      expiryRunning = false;
+    }
+  }, config.EXPIRY_INTERVAL_MS);
+  expiry.unref();
+
+  return {
+    grpcPort: server.port,
+    registry,
+    relay,
+    db,
+    parts: [
+      { name: 'mongo', stop: () => connection.close() },
+      { name: 'publisher', stop: () => publisher.disconnect() },
+      { name: 'relay', stop: () => relay.stop() },
+      { name: 'expiry', stop: async () => clearInterval(expiry) },
+      { name: 'grpc', stop: () => server.stop() },
+    ],
+    async stop() {
+      for (const part of [...this.parts].reverse()) await part.stop();
+    },
+  };
+}
