@@ -57,7 +57,8 @@ export function toKafkaMessage(event: EncodedEvent): Message {
   }
   if (event.traceparent) headers.traceparent = event.traceparent;
   if (event.tracestate) headers.tracestate = event.tracestate;
-  return { key: event.key, value: event.data, headers, timestamp: String(event.time.getTime()) };
+  // No Kafka timestamp: the broker's append time rules retention; the event's own time is ce_time.
+  return { key: event.key, value: event.data, headers };
 }
 
 export class EventFormatError extends Error {

@@ -172,4 +172,23 @@ describe('outbox relay on the real store and Kafka', () => {
     expect(seen.size).toBe(100);
     // Per-aggregate order survives: each probe's events arrive in sequence order.
   });
+
+  it('parks an event the broker refuses for good and keeps publishing the others', async () => {
+    const tooLarge = { ...pinged('too-large', 1), data: Buffer.alloc(2 * 1024 * 1024, 7) }; // over max.message.bytes
+    const fine = pinged('fine-after-too-large', 1);
+    await probes().insertOne({ _id: 'too-large', sequence: 1, ...outboxFields([tooLarge]) });
+    await probes().insertOne({ _id: 'fine-after-too-large', sequence: 1, ...outboxFields([fine]) });
+    const relay = createOutboxRelay({ db: infra.db, collections: ['probes'], publisher, log: infra.log });
+    await relay.drainOnce();
+    expect(relay.stats.parked).toBe(1);
+    const parked = await probes().findOne({ _id: 'too-large' });
+    expect(parked).toMatchObject({ outbox: [], outboxPending: false });
+    expect((parked as unknown as { outboxParked: { id: string; error: string }[] }).outboxParked).toEqual([
+      expect.objectContaining({ id: tooLarge.id, error: expect.stringMatching(/too large|size/i) }),
+    ]);
+    const [message] = await infra.collect(Topics.testingProbe, 1, {
+      filter: (m) => headerText(m.headers, 'ce_id') === fine.id,
+    });
+    expect(message).toBeDefined();
+  });
 });

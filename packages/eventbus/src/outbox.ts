@@ -62,6 +62,8 @@ export function withOutbox<U extends Update>(update: U, events: OutboxEntry[]): 
   } as U;
 }
 
+type Pending = OutboxDocument & { _id: unknown };
+
 export interface OutboxRelay {
   start(): void;
   stop(): Promise<void>;
@@ -71,7 +73,8 @@ export interface OutboxRelay {
   drainOnce(): Promise<number>;
   /** Pending events right now, for metrics and tests. */
   backlog(): Promise<number>;
-  readonly stats: { published: number; failures: number };
+  /** `parked`: events the broker refused for good, kept in the document's `outboxParked`. */
+  readonly stats: { published: number; failures: number; parked: number };
 }
 
 export interface OutboxRelayOptions {
@@ -83,6 +86,22 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   batchSize?: number;
 }
+
+/**
+ * Only a broker's non-retriable protocol answer about the records (too large, bad timestamp,
+ * invalid record) refuses them for good. Everything else, including kafkajs giving up after its
+ * retries while the broker is away, is worth retrying later with the events kept in place.
+ */
+const isRetriable = (error: unknown) => {
+  const { name, retriable } = error as { name?: string; retriable?: boolean };
+  return !(name === 'KafkaJSProtocolError' && retriable === false);
+};
+
+const decoded = (entry: OutboxEntry): EncodedEvent => ({
+  ...entry,
+  time: new Date(entry.time),
+  data: toBuffer(entry.data),
+});
 
 const toBuffer = (data: OutboxEntry['data']): Buffer =>
   Buffer.isBuffer(data)
@@ -102,14 +121,14 @@ export function createOutboxRelay({
   batchSize = 200,
 }: OutboxRelayOptions): OutboxRelay {
   const log = parentLog.child({ component: 'outbox-relay' });
-  const stats = { published: 0, failures: 0 };
+  const stats = { published: 0, failures: 0, parked: 0 };
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let woken = false;
 
   async function drainCollection(name: string): Promise<number> {
-    const collection = db.collection<OutboxDocument & { _id: unknown }>(name);
+    const collection = db.collection<Pending>(name);
     const documents = await collection
       .find({ outboxPending: true }, { projection: { outbox: 1 } })
       .limit(batchSize)
@@ -131,9 +150,22 @@ export function createOutboxRelay({
         data: toBuffer(entry.data),
       })),
     );
-    await publisher.publishEncoded(events);
+    try {
+      await publisher.publishEncoded(events);
+    } catch (error) {
+      if (isRetriable(error)) throw error;
+      // One bad entry must not hold back the others: publish document by document and park
+      // what the broker refuses for good.
+      return publishOneByOne(collection, pending);
+    }
+    await markPublished(collection, pending);
+    stats.published += events.length;
+    return events.length;
+  }
+
+  async function markPublished(collection: mongoose.mongo.Collection<Pending>, documents: Pending[]) {
     await collection.bulkWrite(
-      pending.flatMap((document) => [
+      documents.flatMap((document) => [
         {
           updateOne: {
             filter: { _id: document._id },
@@ -151,8 +183,49 @@ export function createOutboxRelay({
       ]) as never,
       { ordered: true },
     );
-    stats.published += events.length;
-    return events.length;
+  }
+
+  async function publishOneByOne(
+    collection: mongoose.mongo.Collection<Pending>,
+    documents: Pending[],
+  ): Promise<number> {
+    let published = 0;
+    for (const document of documents) {
+      const entries = document.outbox ?? [];
+      try {
+        await publisher.publishEncoded(entries.map(decoded));
+        await markPublished(collection, [document]);
+        published += entries.length;
+      } catch (error) {
+        if (isRetriable(error)) throw error;
+        stats.parked += entries.length;
+        log.error(
+          { err: error, documentId: String(document._id), eventIds: entries.map((e) => e.id) },
+          'broker refused events for good; parked in outboxParked',
+        );
+        await collection.updateOne(
+          { _id: document._id } as never,
+          {
+            $pullAll: { outbox: entries },
+            $push: {
+              outboxParked: {
+                $each: entries.map((entry) => ({
+                  ...entry,
+                  error: String((error as Error).message),
+                  parkedAt: new Date(),
+                })),
+              },
+            },
+          } as never,
+        );
+        await collection.updateOne(
+          { _id: document._id, outbox: { $size: 0 } } as never,
+          { $set: { outboxPending: false } } as never,
+        );
+      }
+    }
+    stats.published += published;
+    return published;
   }
 
   async function drainOnce(): Promise<number> {

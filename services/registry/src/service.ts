@@ -13,11 +13,13 @@ import { defaultPostingRules } from './domain/postings';
 export const REGISTRY_SOURCE = '/lienket/registry';
 
 /** Wires the registry from its config; main.ts runs it, integration tests start it in-process. */
-export async function startRegistry(
-  config: RegistryConfig,
-  log: Logger,
-  options: { clock?: () => Date } = {},
-) {
+export interface StartOptions {
+  clock?: () => Date;
+  /** False starts no outbox relay (tests of a crash between write and publish). */
+  relay?: boolean;
+}
+
+export async function startRegistry(config: RegistryConfig, log: Logger, options: StartOptions = {}) {
   const connection = await mongoose
     .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000 })
     .asPromise();
@@ -49,7 +51,7 @@ export async function startRegistry(
     log,
     pollIntervalMs: config.RELAY_POLL_MS,
   });
-  relay.start();
+  if (options.relay !== false) relay.start();
 
   const registry = makeRegistry({
     store: createMongoRegistryStore(db, (code) => regionOf(code) ?? ''),

@@ -1,0 +1,437 @@
+import { registryServiceV1 as api, Events, registryEventsV1, registryV1, Topics } from '@lienket/contracts';
+import { headerText } from '@lienket/eventbus';
+import {
+  type Actor,
+  AppError,
+  actorMetadata,
+  createGrpcClient,
+  type PromiseClient,
+  parseConfig,
+} from '@lienket/platform';
+import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
+import type { KafkaMessage } from 'kafkajs';
+import { registryConfigSchema } from '../src/config';
+import { startRegistry } from '../src/service';
+
+let infra: TestInfra;
+let service: Awaited<ReturnType<typeof startRegistry>>;
+let client: PromiseClient<typeof api.RegistryServiceService>;
+let clockOffsetDays = 0;
+const DAY = 86_400_000;
+
+const config = () =>
+  parseConfig(registryConfigSchema, {
+    GRPC_PORT: '0',
+    MONGO_URL: infra.mongoUrl,
+    MONGO_DB: infra.dbName,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: infra.topicPrefix,
+    KAFKA_PARTITIONS: '3',
+    RELAY_POLL_MS: '50',
+    EXPIRY_INTERVAL_MS: '3600000',
+    MAX_OPEN_POSTINGS: '3',
+  });
+
+const start = (relay = true) =>
+  startRegistry(config(), infra.log, { clock: () => new Date(Date.now() + clockOffsetDays * DAY), relay });
+
+beforeAll(async () => {
+  infra = await openTestInfra('registry');
+  service = await start();
+  client = createGrpcClient(api.RegistryServiceService, `127.0.0.1:${service.grpcPort}`);
+});
+
+afterAll(async () => {
+  client?.close();
+  await service?.stop();
+  await infra.close();
+});
+
+const admin: Actor = { role: 'admin', enterpriseId: '', provinceCode: '', subject: 'admin-1' };
+const officer = (provinceCode: string): Actor => ({
+  role: 'province',
+  enterpriseId: '',
+  provinceCode,
+  subject: `officer-${provinceCode}`,
+});
+const as = (actor: Actor) => ({ metadata: actorMetadata(actor) });
+const firm = (enterpriseId: string): Actor => ({
+  role: 'enterprise',
+  enterpriseId,
+  provinceCode: '',
+  subject: `user-${enterpriseId}`,
+});
+
+// Valid tax codes: nine digits plus their check digit.
+function taxCode(n: number): string {
+  const weights = [31, 29, 23, 19, 17, 13, 7, 5, 3];
+  for (let i = n; ; i += 1) {
+    const nine = String(100_000_000 + i).slice(-9);
+    const digit = 10 - (weights.reduce((s, w, k) => s + w * Number(nine[k]), 0) % 11);
+    if (digit < 10) return `${nine}${digit}`;
+  }
+}
+
+const input = (overrides: Partial<api.EnterpriseInput> = {}): api.EnterpriseInput =>
+  api.EnterpriseInput.fromPartial({
+    taxCode: taxCode(Math.floor(Math.random() * 90_000_000)),
+    name: 'Công ty TNHH Bao bì Thái Nguyên',
+    kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_ENTERPRISE,
+    supportingIndustry: true,
+    provinceCode: '19',
+    primaryVsic: '1702',
+    contact: { person: 'Trần Thị Bình', phone: '0987654321', email: 'binh@baobi-tn.vn' },
+    ...overrides,
+  });
+
+const register = async (overrides: Partial<api.EnterpriseInput> = {}) =>
+  (await client.registerEnterprise({ enterprise: input(overrides) }, as(admin)))
+    .enterprise as registryV1.Enterprise;
+
+const withId = (id: string) => (m: KafkaMessage) => headerText(m.headers, 'ce_subject') === id;
+
+describe('registering enterprises', () => {
+  it('persists, answers with the profile and emits exactly EnterpriseRegistered, with no contact data', async () => {
+    const created = await register({ provinceCode: '06' }); // Bắc Kạn, merged into Thái Nguyên
+    expect(created.province).toMatchObject({ code: '19', legacyCode: '06', name: 'Thái Nguyên' });
+    expect(created.verification?.status).toBe(registryV1.VerificationStatus.VERIFICATION_STATUS_UNVERIFIED);
+
+    const [message] = await infra.collect(Topics.registryEnterprise, 1, { filter: withId(created.id) });
+    expect(message?.key?.toString()).toBe(created.id);
+    expect(headerText(message?.headers, 'ce_type')).toBe(Events.enterpriseRegistered.type);
+    expect(headerText(message?.headers, 'ce_source')).toBe('/lienket/registry');
+    const payload = registryEventsV1.EnterpriseRegistered.decode(message?.value as Buffer);
+    expect(payload.enterprise).toMatchObject({
+      id: created.id,
+      taxCode: created.taxCode,
+      province: { code: '19' },
+    });
+    expect(payload.legacyProvinceCode).toBe('06');
+    const bytes = (message?.value as Buffer).toString('latin1');
+    expect(bytes).not.toContain('0987654321');
+    expect(bytes).not.toContain('binh@baobi-tn.vn');
+
+    const fetched = await client.getEnterprise({ enterpriseId: created.id });
+    expect(fetched.enterprise?.name).toBe('Công ty TNHH Bao bì Thái Nguyên');
+  });
+
+  it('refuses a duplicate tax code with ALREADY_EXISTS', async () => {
+    const code = taxCode(424_242);
+    await register({ taxCode: code });
+    const error = await client
+      .registerEnterprise({ enterprise: input({ taxCode: code }) }, as(admin))
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ kind: 'ALREADY_EXISTS', code: 'DUPLICATE_TAX_CODE' });
+  });
+
+  it('refuses bad input with INVALID_ARGUMENT and field details', async () => {
+    const error = await client
+      .registerEnterprise(
+        { enterprise: input({ taxCode: '0100109107', provinceCode: '99', primaryVsic: '' }) },
+        as(admin),
+      )
+      .catch((e) => e);
+    expect(error.kind).toBe('INVALID_ARGUMENT');
+    expect(error.violations.map((v: { field: string }) => v.field).sort()).toEqual([
+      'enterprise.primaryVsic',
+      'enterprise.provinceCode',
+      'enterprise.taxCode',
+    ]);
+    expect(error.violations[0].descriptionVi).toBeTruthy();
+  });
+
+  it('refuses anonymous callers', async () => {
+    const error = await client.registerEnterprise({ enterprise: input() }).catch((e) => e);
+    expect(error.kind).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('provincial verification', () => {
+  it('refuses an officer of another province, and lets the own province verify', async () => {
+    const created = await register({ provinceCode: '24' }); // Bắc Ninh
+    const denied = await client
+      .verifyEnterprise(
+        {
+          enterpriseId: created.id,
+          decision: api.VerificationDecision.VERIFICATION_DECISION_VERIFY,
+          reason: '',
+        },
+        as(officer('19')),
+      )
+      .catch((e) => e);
+    expect(denied).toMatchObject({ kind: 'PERMISSION_DENIED', code: 'OTHER_PROVINCE' });
+
+    const verified = await client.verifyEnterprise(
+      {
+        enterpriseId: created.id,
+        decision: api.VerificationDecision.VERIFICATION_DECISION_VERIFY,
+        reason: '',
+      },
+      as(officer('24')),
+    );
+    expect(verified.enterprise?.verification?.status).toBe(
+      registryV1.VerificationStatus.VERIFICATION_STATUS_VERIFIED,
+    );
+    const lead = await client.setLeadFirm({ enterpriseId: created.id, leadFirm: true }, as(officer('24')));
+    expect(lead.enterprise?.leadFirm).toBe(true);
+
+    const events = await infra.collect(Topics.registryEnterprise, 3, { filter: withId(created.id) });
+    expect(events.map((m) => headerText(m.headers, 'ce_type'))).toEqual([
+      Events.enterpriseRegistered.type,
+      Events.enterpriseVerified.type,
+      Events.leadFirmDesignated.type,
+    ]);
+    const again = await client
+      .verifyEnterprise(
+        {
+          enterpriseId: created.id,
+          decision: api.VerificationDecision.VERIFICATION_DECISION_REJECT,
+          reason: 'changed',
+        },
+        as(officer('24')),
+      )
+      .catch((e) => e);
+    expect(again).toMatchObject({ kind: 'FAILED_PRECONDITION', code: 'ALREADY_DECIDED' });
+  });
+});
+
+describe('postings', () => {
+  it('posts and closes a need with exactly its events; illegal transitions are refused', async () => {
+    const buyer = await register({
+      name: 'HTX Chè Tân Cương',
+      kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_COOPERATIVE,
+    });
+    const posted = await client.postNeed(
+      {
+        need: api.NeedInput.fromPartial({
+          enterpriseId: buyer.id,
+          title: 'Cần 5.000 thùng carton mỗi tháng',
+          category: registryV1.NeedCategory.NEED_CATEGORY_MATERIAL,
+          hsCodes: ['4819'],
+          quantityPerMonth: { value: 5000, unit: 'carton' },
+        }),
+      },
+      as(firm(buyer.id)),
+    );
+    const need = posted.need as registryV1.Need;
+    expect(need).toMatchObject({ status: registryV1.NeedStatus.NEED_STATUS_OPEN, province: '19' });
+
+    const other = await client
+      .closeNeed({ needId: need.id, reason: 'x' }, as(firm('someone-else')))
+      .catch((e) => e);
+    expect(other.kind).toBe('PERMISSION_DENIED');
+    await client.closeNeed({ needId: need.id, reason: 'Đã tìm được nhà cung cấp' }, as(firm(buyer.id)));
+    const illegal = await client.fulfilNeed({ needId: need.id }, as(firm(buyer.id))).catch((e) => e);
+    expect(illegal).toMatchObject({ kind: 'FAILED_PRECONDITION', code: 'ILLEGAL_TRANSITION' });
+
+    const events = await infra.collect(Topics.registryNeed, 2, { filter: withId(need.id) });
+    expect(events.map((m) => headerText(m.headers, 'ce_type'))).toEqual([
+      Events.needPosted.type,
+      Events.needClosed.type,
+    ]);
+    const postedEvent = registryEventsV1.NeedPosted.decode(events[0]?.value as Buffer);
+    expect(postedEvent.need).toMatchObject({
+      id: need.id,
+      hsCodes: ['4819'],
+      quantityPerMonth: { value: 5000, unit: 'carton' },
+    });
+    expect(registryEventsV1.NeedClosed.decode(events[1]?.value as Buffer)).toEqual({
+      needId: need.id,
+      enterpriseId: buyer.id,
+      reason: 'Đã tìm được nhà cung cấp',
+    });
+  });
+
+  it('bounds the open postings of one enterprise and frees a slot on withdrawal', async () => {
+    const supplier = await register({ name: 'Công ty Cơ khí Phổ Yên' });
+    const post = () =>
+      client.postCapability(
+        {
+          capability: api.CapabilityInput.fromPartial({
+            enterpriseId: supplier.id,
+            title: 'Gia công cơ khí chính xác',
+            vsicCodes: ['2592'],
+            monthlyCapacity: { value: 10_000, unit: 'chi tiết' },
+          }),
+        },
+        as(firm(supplier.id)),
+      );
+    const first = (await post()).capability as registryV1.Capability;
+    await post();
+    await post();
+    const fourth = await post().catch((e) => e);
+    expect(fourth).toMatchObject({ kind: 'RESOURCE_EXHAUSTED', code: 'OPEN_POSTING_LIMIT' });
+    await client.withdrawCapability(
+      { capabilityId: first.id, reason: 'hết công suất' },
+      as(firm(supplier.id)),
+    );
+    await expect(post()).resolves.toBeDefined();
+  });
+});
+
+describe('search', () => {
+  it('filters and counts facets over a seeded set', async () => {
+    const marker = `Seeded${Date.now()}`;
+    const seeded = [
+      {
+        provinceCode: '01',
+        primaryVsic: '1629',
+        kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_COOPERATIVE,
+      },
+      { provinceCode: '01', primaryVsic: '2310', kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_ENTERPRISE },
+      { provinceCode: '27', primaryVsic: '1621', kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_ENTERPRISE }, // legacy Bắc Ninh → 24
+      {
+        provinceCode: '24',
+        primaryVsic: '1629',
+        kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_HOUSEHOLD_BUSINESS,
+      },
+      { provinceCode: '79', primaryVsic: '2220', kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_ENTERPRISE },
+    ];
+    const names = ['Một', 'Hai', 'Ba', 'Bốn', 'Năm'];
+    for (const [i, s] of seeded.entries()) await register({ ...s, name: `${marker} Cơ sở ${names[i]}` });
+
+    const search = (filter: Partial<api.EnterpriseFilter>, facets: string[] = []) =>
+      client.searchEnterprises({
+        filter: api.EnterpriseFilter.fromPartial({ text: marker, ...filter }),
+        page: { pageSize: 2, pageToken: '' },
+        facets,
+      });
+
+    const all = await search({}, ['province', 'region', 'vsic_division', 'kind']);
+    expect(all.page?.totalSize).toBe(5);
+    expect(all.enterprises).toHaveLength(2);
+    const facet = (name: string) =>
+      Object.fromEntries(
+        (all.facets.find((f) => f.name === name)?.counts ?? []).map((c) => [c.value, c.count]),
+      );
+    expect(facet('province')).toEqual({ '01': 2, '24': 2, '79': 1 });
+    expect(facet('region')).toEqual({ RRD: 4, SE: 1 });
+    expect(facet('vsic_division')).toEqual({ '16': 3, '23': 1, '22': 1 });
+    expect(facet('kind')).toEqual({ enterprise: 3, cooperative: 1, household_business: 1 });
+
+    // Paging walks every item once, newest first.
+    const seen: string[] = [];
+    let token = '';
+    do {
+      const page = await client.searchEnterprises({
+        filter: api.EnterpriseFilter.fromPartial({ text: marker }),
+        page: { pageSize: 2, pageToken: token },
+        facets: [],
+      });
+      seen.push(...page.enterprises.map((e) => e.name));
+      token = page.page?.nextPageToken ?? '';
+    } while (token);
+    expect(seen).toEqual(['Năm', 'Bốn', 'Ba', 'Hai', 'Một'].map((n) => `${marker} Cơ sở ${n}`));
+
+    expect((await search({ vsicPrefix: '16' })).page?.totalSize).toBe(3);
+    expect((await search({ vsicPrefix: '162' })).page?.totalSize).toBe(3);
+    expect((await search({ vsicPrefix: '1621' })).page?.totalSize).toBe(1);
+    expect((await search({ provinceCodes: ['24'] })).page?.totalSize).toBe(2);
+    expect((await search({ regions: ['SE'] })).page?.totalSize).toBe(1);
+    // Diacritics-insensitive, by prefix.
+    expect((await search({ text: `${marker} co so bon` })).enterprises.map((e) => e.name)).toEqual([
+      `${marker} Cơ sở Bốn`,
+    ]);
+  });
+});
+
+describe('contacts', () => {
+  it('are released to the enterprise and its province officers, and refused to others until a match', async () => {
+    const owner = await register({ provinceCode: '31' });
+    const read = (actor: Actor) => client.getContact({ enterpriseId: owner.id, matchId: '' }, as(actor));
+    expect((await read(firm(owner.id))).contact).toMatchObject({ phone: '0987654321' });
+    expect((await read(officer('31'))).contact?.email).toBe('binh@baobi-tn.vn');
+    for (const actor of [firm('another'), officer('01'), { ...admin, role: 'analyst' } as Actor]) {
+      await expect(read(actor)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+    }
+    await expect(
+      client.getContact({ enterpriseId: owner.id, matchId: 'm-1' }, as(firm('another'))),
+    ).rejects.toMatchObject({
+      kind: 'PERMISSION_DENIED',
+      code: 'CONTACT_NOT_RELEASED',
+    });
+  });
+});
+
+describe('crash between write and publish', () => {
+  it('publishes the event exactly once after restart', async () => {
+    // An instance that writes but dies before its relay publishes anything.
+    const doomed = await start(false);
+    const doomedClient = createGrpcClient(api.RegistryServiceService, `127.0.0.1:${doomed.grpcPort}`);
+    const created = (await doomedClient.registerEnterprise({ enterprise: input() }, as(admin)))
+      .enterprise as registryV1.Enterprise;
+    doomedClient.close();
+    await doomed.stop();
+    expect(await service.relay.backlog()).toBeGreaterThanOrEqual(0);
+
+    // The running instance's relay (the restarted process) drains it.
+    await waitFor(async () => (await service.relay.backlog()) === 0, { what: 'the backlog to drain' });
+    const marker = await register();
+    const messages = await infra
+      .collect(Topics.registryEnterprise, 1, { filter: withId(marker.id) })
+      .then(() => infra.collect(Topics.registryEnterprise, 1, { filter: withId(created.id) }));
+    const all: KafkaMessage[] = [];
+    await infra.collect(Topics.registryEnterprise, 1, {
+      filter: (m) => {
+        all.push(m);
+        return withId(marker.id)(m);
+      },
+    });
+    expect(messages).toHaveLength(1);
+    expect(all.filter(withId(created.id))).toHaveLength(1);
+  });
+});
+
+describe('expiry job', () => {
+  it('warns 14 days ahead, then expires, once each even with two instances', async () => {
+    const owner = await register({ name: 'Công ty Nhựa Bắc Ninh', provinceCode: '24' });
+    const posted = await client.postCapability(
+      {
+        capability: api.CapabilityInput.fromPartial({
+          enterpriseId: owner.id,
+          title: 'Ép nhựa linh kiện',
+          vsicCodes: ['2220'],
+          monthlyCapacity: { value: 50_000, unit: 'chi tiết' },
+          validUntil: new Date(Date.now() + 20 * DAY),
+        }),
+      },
+      as(firm(owner.id)),
+    );
+    const id = (posted.capability as registryV1.Capability).id;
+    const second = await start(false);
+    try {
+      clockOffsetDays = 7; // 13 days left
+      const warned = await Promise.all([service.registry.runExpiry(), second.registry.runExpiry()]);
+      expect(warned.reduce((n, r) => n + r.warned, 0)).toBe(1);
+      clockOffsetDays = 21;
+      const expired = await Promise.all([service.registry.runExpiry(), second.registry.runExpiry()]);
+      expect(expired.reduce((n, r) => n + r.expired, 0)).toBe(1);
+    } finally {
+      clockOffsetDays = 0;
+      await second.stop();
+    }
+    const seenTypes: string[] = [];
+    const events = await infra
+      .collect(Topics.registryCapability, 3, {
+        filter: (m) => {
+          if (withId(id)(m)) seenTypes.push(String(headerText(m.headers, 'ce_type')));
+          return withId(id)(m);
+        },
+      })
+      .catch((e) => {
+        throw new Error(
+          `${e.message}; saw ${seenTypes.join(', ')}; backlog ${JSON.stringify(service.relay.stats)}`,
+        );
+      });
+    expect(events.map((m) => headerText(m.headers, 'ce_type'))).toEqual([
+      Events.capabilityPosted.type,
+      Events.capabilityExpiring.type,
+      Events.capabilityExpired.type,
+    ]);
+    const posting = await client.getPosting({ postingId: id });
+    expect(posting.posting?.$case === 'capability' && posting.posting.value.status).toBe(
+      registryV1.CapabilityStatus.CAPABILITY_STATUS_EXPIRED,
+    );
+  });
+});
