@@ -10,6 +10,7 @@ import {
 } from '@lienket/platform';
 import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
+import { importEnterprises } from '../src/cli/importer';
 import { registryConfigSchema } from '../src/config';
 import { startRegistry } from '../src/service';
 
@@ -432,6 +433,78 @@ describe('expiry job', () => {
     const posting = await client.getPosting({ postingId: id });
     expect(posting.posting?.$case === 'capability' && posting.posting.value.status).toBe(
       registryV1.CapabilityStatus.CAPABILITY_STATUS_EXPIRED,
+    );
+  });
+});
+
+describe('bulk import', () => {
+  it('imports rows, reports row-level errors, and is idempotent on tax code', async () => {
+    const codes = [taxCode(7_000_001), taxCode(7_000_101), taxCode(7_000_201)];
+    const csv = [
+      'tax_code,name,kind,province_code,primary_vsic,recognitions,contact_phone',
+      `${codes[0]},HTX Mây tre Phú Vinh,cooperative,01,1629,OCOP:4,0912345678`,
+      `${codes[1]},"Công ty Gốm ""Bát Tràng""",enterprise,01,2393,,`,
+      '0100109107,Bad check digit,enterprise,01,1629,,',
+      `${codes[2]},Unknown province,enterprise,99,1629,,`,
+    ].join('\n');
+    const first = await importEnterprises(client, 'firms.csv', csv, { concurrency: 2 });
+    expect(first).toMatchObject({ rows: 4, imported: 2, existing: 0, failed: 2 });
+    expect(first.errors.map((e) => [e.line, e.code, e.fields.map((f) => f.field)])).toEqual([
+      [4, 'VALIDATION_FAILED', ['enterprise.taxCode']],
+      [5, 'VALIDATION_FAILED', ['enterprise.provinceCode']],
+    ]);
+    const second = await importEnterprises(client, 'firms.csv', csv, { concurrency: 2 });
+    expect(second).toMatchObject({ rows: 4, imported: 0, existing: 2, failed: 2 });
+    const found = await client.searchEnterprises({
+      filter: api.EnterpriseFilter.fromPartial({ text: 'gom bat trang' }),
+      page: { pageSize: 10, pageToken: '' },
+      facets: [],
+    });
+    expect(found.enterprises.map((e) => e.name)).toContain('Công ty Gốm "Bát Tràng"');
+  });
+});
+
+describe('the gRPC server', () => {
+  it('lists RegistryService and health through reflection, as grpcurl does', async () => {
+    const grpc = await import('@grpc/grpc-js');
+    const protoLoader = await import('@grpc/proto-loader');
+    const { join } = await import('node:path');
+    const reflectionProto = join(
+      require.resolve('@grpc/reflection/package.json'),
+      '../build/proto/grpc/reflection/v1/reflection.proto',
+    );
+    const definition = grpc.loadPackageDefinition(protoLoader.loadSync(reflectionProto)) as unknown as {
+      grpc: {
+        reflection: {
+          v1: {
+            ServerReflection: new (
+              address: string,
+              credentials: unknown,
+            ) => {
+              ServerReflectionInfo(): import('@grpc/grpc-js').ClientDuplexStream<unknown, unknown>;
+              close(): void;
+            };
+          };
+        };
+      };
+    };
+    const reflection = new definition.grpc.reflection.v1.ServerReflection(
+      `127.0.0.1:${service.grpcPort}`,
+      grpc.credentials.createInsecure(),
+    );
+    const stream = reflection.ServerReflectionInfo();
+    const answer = new Promise<{ listServicesResponse: { service: { name: string }[] } }>(
+      (resolve, reject) => {
+        stream.on('data', (data) => resolve(data as never));
+        stream.on('error', reject);
+      },
+    );
+    stream.write({ listServices: '' });
+    const names = (await answer).listServicesResponse.service.map((s) => s.name);
+    stream.end();
+    reflection.close();
+    expect(names).toEqual(
+      expect.arrayContaining(['lienket.registry.v1.RegistryService', 'grpc.health.v1.Health']),
     );
   });
 });
