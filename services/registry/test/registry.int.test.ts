@@ -108,7 +108,7 @@ describe('registering enterprises', () => {
       province: { code: '19' },
     });
     expect(payload.legacyProvinceCode).toBe('06');
-    const bytes = (message?.value as Buffer).toString('latin1');
+    const bytes = Buffer.from(message?.value ?? Buffer.alloc(0)).toString('latin1');
     expect(bytes).not.toContain('0987654321');
     expect(bytes).not.toContain('binh@baobi-tn.vn');
 
