@@ -1,4 +1,5 @@
 import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import * as matchmaking from '../gen/lienket/matchmaking/v1/events';
 import * as registry from '../gen/lienket/registry/v1/events';
 import { ProbePinged } from '../gen/lienket/testing/v1/testing';
 
@@ -39,6 +40,8 @@ export const Topics = Object.freeze({
   registryCapability: 'lienket.registry.capability.v1',
   registryNeed: 'lienket.registry.need.v1',
   registryCluster: 'lienket.registry.cluster.v1',
+  matchmakingProposal: 'lienket.matchmaking.proposal.v1',
+  matchmakingDemand: 'lienket.matchmaking.demand.v1',
 });
 
 function registryEvent<T>(
@@ -51,6 +54,20 @@ function registryEvent<T>(
     `vn.lienket.registry.${aggregate}.${verb}.v1`,
     `lienket.registry.${aggregate}.v1`,
     `lienket.registry.v1.${message}`,
+    codec,
+  );
+}
+
+function matchmakingEvent<T>(
+  aggregate: 'proposal' | 'demand',
+  verb: string,
+  message: string,
+  codec: MessageCodec<T>,
+): EventDefinition<T> {
+  return defineEvent(
+    `vn.lienket.matchmaking.${aggregate}.${verb}.v1`,
+    `lienket.matchmaking.${aggregate}.v1`,
+    `lienket.matchmaking.v1.${message}`,
     codec,
   );
 }
@@ -117,6 +134,19 @@ export const Events = Object.freeze({
     registry.ClusterMemberJoined,
   ),
   clusterMemberLeft: registryEvent('cluster', 'member_left', 'ClusterMemberLeft', registry.ClusterMemberLeft),
+
+  matchProposed: matchmakingEvent('proposal', 'proposed', 'MatchProposed', matchmaking.MatchProposed),
+  matchAccepted: matchmakingEvent('proposal', 'accepted', 'MatchAccepted', matchmaking.MatchAccepted),
+  matchDeclined: matchmakingEvent('proposal', 'declined', 'MatchDeclined', matchmaking.MatchDeclined),
+  matchExpired: matchmakingEvent('proposal', 'expired', 'MatchExpired', matchmaking.MatchExpired),
+  matchRetracted: matchmakingEvent('proposal', 'retracted', 'MatchRetracted', matchmaking.MatchRetracted),
+  linkageEstablished: matchmakingEvent(
+    'proposal',
+    'linkage_established',
+    'LinkageEstablished',
+    matchmaking.LinkageEstablished,
+  ),
+  demandUnmet: matchmakingEvent('demand', 'unmet', 'DemandUnmet', matchmaking.DemandUnmet),
 });
 
 const byType = new Map<string, EventDefinition>(

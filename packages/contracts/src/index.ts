@@ -1,4 +1,7 @@
 export * as commonV1 from '../gen/lienket/common/v1/common';
+export * as matchmakingEventsV1 from '../gen/lienket/matchmaking/v1/events';
+export * as matchmakingV1 from '../gen/lienket/matchmaking/v1/matchmaking';
+export * as matchmakingServiceV1 from '../gen/lienket/matchmaking/v1/matchmaking_service';
 export * as registryEventsV1 from '../gen/lienket/registry/v1/events';
 export * as registryV1 from '../gen/lienket/registry/v1/registry';
 export * as registryServiceV1 from '../gen/lienket/registry/v1/registry_service';

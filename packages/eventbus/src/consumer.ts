@@ -49,6 +49,8 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** Waits between retries; tests may pass a faster one. */
   sleep?: (ms: number) => Promise<void>;
+  /** Called after each message is done with (applied, skipped, ignored or dead-lettered). */
+  onProgress?: (topic: string, partition: number, offset: string) => void;
 }
 
 export interface EventConsumer {
@@ -205,8 +207,27 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
         resolveJoined();
       });
       await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning });
-      await consumer.run({ partitionsConsumedConcurrently, eachMessage: handle });
+      // A topic created a moment ago may not be in every broker's metadata yet: retry briefly.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await consumer.subscribe({ topics, fromBeginning });
+          break;
+        } catch (error) {
+          if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 20) {
+            throw new Error(`cannot subscribe to ${topics.join(', ')}: ${(error as Error).message}`, {
+              cause: error,
+            });
+          }
+          await sleep(250);
+        }
+      }
+      await consumer.run({
+        partitionsConsumedConcurrently,
+        eachMessage: async (payload) => {
+          await handle(payload);
+          options.onProgress?.(payload.topic, payload.partition, payload.message.offset);
+        },
+      });
       log.info({ topics }, 'consuming');
     },
     joined: () => joinedPromise,

@@ -19,16 +19,27 @@ export async function ensureTopics(
     const wanted = [...new Set(topics.flatMap((topic) => [topic, deadLetterTopic(topic)]))].filter(
       (topic) => !existing.has(topic),
     );
-    if (wanted.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: wanted.map((topic) => ({
-        topic,
-        // Dead letters are rare and read in order by people: one partition is enough.
-        numPartitions: topic.endsWith('.dlq') ? 1 : partitions,
-        replicationFactor,
-      })),
-    });
+    if (wanted.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: wanted.map((topic) => ({
+          topic,
+          // Dead letters are rare and read in order by people: one partition is enough.
+          numPartitions: topic.endsWith('.dlq') ? 1 : partitions,
+          replicationFactor,
+        })),
+      });
+    }
+    // Answer only once the broker serves metadata for every topic (subscribers rely on it).
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await admin.fetchTopicMetadata({ topics: [...topics] });
+        break;
+      } catch (error) {
+        if (attempt >= 40) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   } finally {
     await admin.disconnect();
   }

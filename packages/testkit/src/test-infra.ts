@@ -16,6 +16,8 @@ export interface TestInfra {
   connection: mongoose.Connection;
   db: mongoose.mongo.Db;
   log: Logger;
+  /** Another database name for this file (a second service), dropped by close(). */
+  databaseFor(suffix: string): string;
   /** A fresh id for a consumer group, so groups never collide across tests. */
   groupId(name: string): string;
   /** Reads `topic` (unprefixed) from the beginning until `count` messages passing `filter` arrived. */
@@ -55,6 +57,7 @@ export async function openTestInfra(label: string): Promise<TestInfra> {
     .asPromise();
   const db = connection.db as mongoose.mongo.Db;
   const consumers: Consumer[] = [];
+  const extraDatabases = new Set<string>();
   let groups = 0;
   const nextGroup = (name: string) => {
     groups += 1;
@@ -71,6 +74,11 @@ export async function openTestInfra(label: string): Promise<TestInfra> {
     db,
     log,
     groupId: nextGroup,
+    databaseFor(suffix) {
+      const name = `${dbName}_${suffix}`;
+      extraDatabases.add(name);
+      return name;
+    },
     async collect(topic, count, { timeoutMs = 20_000, filter = () => true } = {}) {
       const messages: KafkaMessage[] = [];
       const consumer = kafka.consumer({ groupId: nextGroup('collector') });
@@ -92,6 +100,11 @@ export async function openTestInfra(label: string): Promise<TestInfra> {
     async close() {
       await Promise.allSettled(consumers.map((c) => c.disconnect()));
       await db.dropDatabase().catch(() => undefined);
+      for (const name of extraDatabases)
+        await connection
+          .useDb(name)
+          .dropDatabase()
+          .catch(() => undefined);
       await connection.close();
       const admin = kafka.admin();
       await admin.connect();

@@ -10,6 +10,7 @@ export const registryConfigSchema = z.object({
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   KAFKA_PARTITIONS: env.positiveInt(6),
   KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
+  CONSUMER_GROUP: z.string().default('lienket-registry'),
   LOG_LEVEL: env.logLevel(),
   MAX_OPEN_POSTINGS: env.positiveInt(50),
   EXPIRY_INTERVAL_MS: env.positiveInt(60_000),

@@ -1,10 +1,22 @@
-import { Topics } from '@lienket/contracts';
-import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
+import { Events, Topics } from '@lienket/contracts';
+import {
+  createEventConsumer,
+  createEventPublisher,
+  createKafka,
+  createOutboxRelay,
+  ensureTopics,
+  on,
+} from '@lienket/eventbus';
 import { type Logger, startGrpcServer } from '@lienket/platform';
 import { regionOf } from '@lienket/reference';
 import mongoose from 'mongoose';
 import { makeRegistryGrpc } from './adapters/grpc/registry-grpc';
-import { createMongoRegistryStore, ensureRegistryIndexes, outboxCollections } from './adapters/mongo/store';
+import {
+  createMongoRegistryStore,
+  ensureRegistryIndexes,
+  grantContacts,
+  outboxCollections,
+} from './adapters/mongo/store';
 import { uuidv7 } from './app/ids';
 import { makeRegistry } from './app/registry';
 import type { RegistryConfig } from './config';
@@ -27,11 +39,13 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
   await ensureRegistryIndexes(db);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-registry', log });
+  // The proposal topic is created here too so the registry can subscribe before matchmaking runs.
   const topics = [
     Topics.registryEnterprise,
     Topics.registryCapability,
     Topics.registryNeed,
     Topics.registryCluster,
+    Topics.matchmakingProposal,
   ];
   await ensureTopics(
     kafka,
@@ -61,6 +75,18 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
     source: REGISTRY_SOURCE,
     afterWrite: () => relay.notify(),
   });
+
+  // Established matches release each party's contact to the other (and to nobody else).
+  const linkages = createEventConsumer({
+    kafka,
+    db,
+    publisher,
+    log,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}`,
+    subscriptions: [on(Events.linkageEstablished, (payload) => grantContacts(db, payload))],
+  });
+  await linkages.start();
 
   const server = await startGrpcServer({
     services: [makeRegistryGrpc({ registry, log: log.child({ component: 'grpc' }) })],
@@ -93,6 +119,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
       { name: 'mongo', stop: () => connection.close() },
       { name: 'publisher', stop: () => publisher.disconnect() },
       { name: 'relay', stop: () => relay.stop() },
+      { name: 'linkages', stop: () => linkages.stop() },
       { name: 'expiry', stop: async () => clearInterval(expiry) },
       { name: 'grpc', stop: () => server.stop() },
     ],

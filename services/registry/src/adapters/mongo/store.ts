@@ -333,3 +333,37 @@ export async function ensureRegistryIndexes(db: Db): Promise<void> {
   await postings.createIndex({ status: 1, validUntil: 1 });
   await ensureOutboxIndexes(db, outboxCollections);
 }
+
+/** Records that each side of an established match may read the other's contact for that match. */
+export async function grantContacts(
+  db: Db,
+  linkage: { proposalId: string; buyerEnterpriseId: string; supplierEnterpriseId: string },
+): Promise<void> {
+  const grants = db.collection<{
+    _id: string;
+    enterpriseId: string;
+    granteeId: string;
+    matchId: string;
+    at: Date;
+  }>(collections.contactGrants);
+  const { proposalId, buyerEnterpriseId: buyer, supplierEnterpriseId: supplier } = linkage;
+  await grants.bulkWrite(
+    [
+      [buyer, supplier],
+      [supplier, buyer],
+    ].map(([grantee, enterprise]) => ({
+      updateOne: {
+        filter: { _id: `${proposalId}:${grantee}:${enterprise}` },
+        update: {
+          $setOnInsert: {
+            enterpriseId: enterprise as string,
+            granteeId: grantee as string,
+            matchId: proposalId,
+            at: new Date(),
+          },
+        },
+        upsert: true,
+      },
+    })),
+  );
+}

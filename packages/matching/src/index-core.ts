@@ -1,0 +1,403 @@
+import { createHash } from 'node:crypto';
+import { hsValue, total, vsicValue } from './components';
+import { MinHeap } from './heap';
+import type { ComponentName, Party, Scored, Verdict, Weights } from './types';
+import { componentNames } from './weights';
+
+// Shared machinery of SupplyIndex and DemandIndex: postings partitioned by the province that decides geography,
+// inverted lists from code prefixes and tokens, lazy deletion, parties, the branch-and-bound search, fingerprint.
+
+/** What the lists are built from; both prepared shapes have it. */
+export interface Indexable {
+  hs: readonly string[];
+  vsic: readonly string[];
+  tokens: ReadonlySet<string>;
+}
+
+interface PostingList<E> {
+  key: string;
+  owner: Map<string, PostingList<E>>;
+  items: E[];
+  /** Entries in items that were removed or replaced; the list is compacted when they are the majority. */
+  dead: number;
+}
+
+/** One per enterprise, shared by all its postings. */
+interface PartyHolder<E> {
+  party: Party | undefined;
+  /** Its live entries, to re-file when a new party moves them to another partition. */
+  entries: Set<E>;
+}
+
+type System = 'hs' | 'vsic' | 'tokens';
+
+/** The postings of one partition (by counterpart province), with their inverted lists. */
+interface Partition<E> {
+  key: string;
+  lists: Record<System, Map<string, PostingList<E>>>;
+}
+
+export interface Entry<T, P> {
+  readonly id: string;
+  readonly posting: T;
+  readonly prepared: P;
+  readonly enterpriseId: string;
+  readonly province: string;
+  readonly holder: PartyHolder<Entry<T, P>>;
+  readonly partition: string;
+  /** The enterprise's party, or unknownParty until one is set; setParty updates every live entry. */
+  party: Party;
+  alive: boolean;
+  /** The search that last visited this entry; marks "already scored" without a per-query set. */
+  seen: number;
+  lists: PostingList<Entry<T, P>>[];
+}
+
+export interface Hit<T, P> {
+  entry: Entry<T, P>;
+  score: number;
+}
+
+interface Tier {
+  system: System;
+  /** Prefix length looked up; 0 for tokens. */
+  length: number;
+  /** The product value of a pair first found in this tier. */
+  product: number;
+}
+
+// Prefix lengths the lists are keyed on. HS 8 and VSIC 5 are not kept: a pair sharing 8 (5) digits also
+// shares 6 (4) and scores the same, so the shorter list already finds it.
+const HS_PREFIXES = [2, 4, 6] as const;
+const VSIC_PREFIXES = [2, 3, 4] as const;
+
+// Ordered by product value, not by code system: a candidate first met in a tier then has exactly that tier's
+// product value (anything higher would have been met earlier). The token tier finds pairs with no shared code.
+const TIERS: readonly Tier[] = [
+  { system: 'hs' as const, length: 6, product: hsValue(6) },
+  { system: 'vsic' as const, length: 4, product: vsicValue(4) },
+  { system: 'hs' as const, length: 4, product: hsValue(4) },
+  { system: 'vsic' as const, length: 3, product: vsicValue(3) },
+  { system: 'vsic' as const, length: 2, product: vsicValue(2) },
+  { system: 'hs' as const, length: 2, product: hsValue(2) },
+  { system: 'tokens' as const, length: 0, product: 0 },
+].sort((a, b) => b.product - a.product);
+
+/** The party assumed for a posting whose enterprise has not been set: unverified, no recognitions, no history. */
+export function unknownParty(enterpriseId: string, province: string): Party {
+  return {
+    enterpriseId,
+    province,
+    kind: 'enterprise',
+    supportingIndustry: false,
+    leadFirm: false,
+    verified: false,
+    recognitions: [],
+  };
+}
+
+export function validateWeights(w: Weights): Weights {
+  for (const name of componentNames) {
+    const value = w[name];
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`weight ${name} must be a finite number >= 0, got ${value}`);
+    }
+  }
+  return w;
+}
+
+/** The most each component other than product and geography can reach for any candidate of one query. */
+export type Caps = Omit<Record<ComponentName, number>, 'product' | 'geography'>;
+
+export const NO_CAPS: Readonly<Caps> = Object.freeze({
+  keywords: 1,
+  capacity: 1,
+  lead_time: 1,
+  policy: 1,
+  trust: 1,
+  freshness: 1,
+  responsiveness: 1,
+});
+
+/**
+ * Scores a candidate of a query: the pair's score, or a negative number when it is excluded or can't reach
+ * `bar`. `productCap` and `geographyCap` are at least the pair's product and geography values.
+ */
+export type CandidateScorer<T, P> = (
+  entry: Entry<T, P>,
+  productCap: number,
+  geographyCap: number,
+  bar: number,
+) => number;
+
+/** One list scan of the search plan: a tier within a partition, with the most any of its candidates can score. */
+interface Step<E> {
+  ceiling: number;
+  product: number;
+  geography: number;
+  lists: PostingList<E>[];
+}
+
+/**
+ * Postings partitioned by the province that decides their geography value (see partitionOf), each partition
+ * with inverted lists from code prefixes and tokens to entries.
+ */
+export class PostingStore<T extends object, P extends Indexable> {
+  private readonly byId = new Map<string, Entry<T, P>>();
+  private readonly partitions = new Map<string, Partition<Entry<T, P>>>();
+  private readonly holders = new Map<string, PartyHolder<Entry<T, P>>>();
+  private searches = 0;
+
+  /** `partitionOf` names the partition of a posting given its party; setParty re-files when it changes. */
+  constructor(private readonly partitionOf: (prepared: P, party: Party) => string) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): Entry<T, P> | undefined {
+    return this.byId.get(id);
+  }
+
+  upsert(id: string, enterpriseId: string, province: string, posting: T, prepared: P): void {
+    const old = this.byId.get(id);
+    if (old !== undefined) this.kill(old);
+    const holder = this.holder(enterpriseId);
+    const party = holder.party ?? unknownParty(enterpriseId, province);
+    this.file({
+      id,
+      posting,
+      prepared,
+      enterpriseId,
+      province,
+      holder,
+      partition: this.partitionOf(prepared, party),
+      party,
+      alive: true,
+      seen: 0,
+      lists: [],
+    });
+  }
+
+  remove(id: string): void {
+    const entry = this.byId.get(id);
+    if (entry === undefined) return;
+    this.byId.delete(id);
+    this.kill(entry);
+  }
+
+  setParty(party: Party): void {
+    const holder = this.holder(party.enterpriseId);
+    holder.party = party;
+    for (const entry of [...holder.entries]) {
+      const partition = this.partitionOf(entry.prepared, party);
+      if (partition === entry.partition) {
+        entry.party = party;
+        continue;
+      }
+      // A fresh entry in the new partition; the old one dies in its lists like a replaced posting.
+      this.kill(entry);
+      this.file({ ...entry, partition, party, alive: true, seen: 0, lists: [] });
+    }
+  }
+
+  party(enterpriseId: string): Party | undefined {
+    return this.holders.get(enterpriseId)?.party;
+  }
+
+  /**
+   * Top k entries by score (ties by id), each with score >= threshold. Branch and bound: every (partition, tier)
+   * list scan gets a ceiling from the tier's product value, the partition's geography value and `caps`; scans
+   * run from the highest ceiling down and stop once the k-th score beats the next ceiling.
+   */
+  search(
+    query: Indexable,
+    k: number,
+    threshold: number,
+    w: Weights,
+    caps: Caps,
+    geographyOf: (partition: string) => number,
+    score: CandidateScorer<T, P>,
+  ): Hit<T, P>[] {
+    if (!(k >= 1)) return [];
+    const limit = Math.floor(k);
+    const searchId = ++this.searches;
+    // Root is the weakest of the current top k: lower score, or equal score and the later id.
+    const heap = new MinHeap<Hit<T, P>>(
+      (a, b) => a.score < b.score || (a.score === b.score && a.entry.id > b.entry.id),
+    );
+    for (const step of this.plan(query, threshold, w, caps, geographyOf)) {
+      const weakest = heap.size >= limit ? heap.peek() : undefined;
+      // Strictly greater: an equal score further down could still win the tie on id.
+      if (weakest !== undefined && weakest.score > step.ceiling) break;
+      for (const list of step.lists) {
+        const items = list.items;
+        for (let i = 0; i < items.length; i++) {
+          const entry = items[i] as Entry<T, P>;
+          if (entry.seen === searchId || !entry.alive) continue;
+          entry.seen = searchId;
+          const top = heap.size >= limit ? heap.peek() : undefined;
+          // Heap scores are all >= threshold, so the weakest one is the bar once the heap is full.
+          const bar = top === undefined ? threshold : top.score;
+          const s = score(entry, step.product, step.geography, bar);
+          if (s < threshold) continue;
+          if (top === undefined) heap.push({ entry, score: s });
+          else if (s > top.score || (s === top.score && entry.id < top.entry.id)) {
+            heap.replaceTop({ entry, score: s });
+          }
+        }
+      }
+    }
+    return heap.drain().reverse();
+  }
+
+  /** Sorted ids and a digest of the postings and the parties set: equal for equal content, whatever the order fed. */
+  fingerprint(label: string): string {
+    const hash = createHash('sha256');
+    const ids = [...this.byId.keys()].sort();
+    for (const id of ids) {
+      const entry = this.byId.get(id) as Entry<T, P>;
+      hash.update(`${canonicalJson(id)}:${canonicalJson(entry.posting)}\n`);
+    }
+    hash.update('parties\n');
+    for (const enterpriseId of [...this.holders.keys()].sort()) {
+      const party = this.holders.get(enterpriseId)?.party;
+      if (party !== undefined) hash.update(`${canonicalJson(enterpriseId)}:${canonicalJson(party)}\n`);
+    }
+    return `${label}:${ids.length}:${hash.digest('hex')}`;
+  }
+
+  // Within a partition the steps keep tier order (product value descending), which is what makes a tier's
+  // product value a valid cap for the candidates first met there; the sort is stable, so equal ceilings keep it.
+  private plan(
+    query: Indexable,
+    threshold: number,
+    w: Weights,
+    caps: Caps,
+    geographyOf: (partition: string) => number,
+  ): Step<Entry<T, P>>[] {
+    const steps: Step<Entry<T, P>>[] = [];
+    for (const partition of this.partitions.values()) {
+      const geography = geographyOf(partition.key);
+      for (const tier of TIERS) {
+        const ceiling = total(
+          w,
+          tier.product,
+          caps.keywords,
+          caps.capacity,
+          caps.lead_time,
+          geography,
+          caps.policy,
+          caps.trust,
+          caps.freshness,
+          caps.responsiveness,
+        );
+        if (ceiling < threshold) continue;
+        const lists = listsFor(partition, tier, query);
+        if (lists.length > 0) steps.push({ ceiling, product: tier.product, geography, lists });
+      }
+    }
+    return steps.sort((a, b) => b.ceiling - a.ceiling);
+  }
+
+  private holder(enterpriseId: string): PartyHolder<Entry<T, P>> {
+    let holder = this.holders.get(enterpriseId);
+    if (holder === undefined) {
+      holder = { party: undefined, entries: new Set() };
+      this.holders.set(enterpriseId, holder);
+    }
+    return holder;
+  }
+
+  private file(entry: Entry<T, P>): void {
+    this.byId.set(entry.id, entry);
+    entry.holder.entries.add(entry);
+    let partition = this.partitions.get(entry.partition);
+    if (partition === undefined) {
+      partition = { key: entry.partition, lists: { hs: new Map(), vsic: new Map(), tokens: new Map() } };
+      this.partitions.set(entry.partition, partition);
+    }
+    addTo(entry, partition.lists.hs, prefixes(entry.prepared.hs, HS_PREFIXES));
+    addTo(entry, partition.lists.vsic, prefixes(entry.prepared.vsic, VSIC_PREFIXES));
+    addTo(entry, partition.lists.tokens, entry.prepared.tokens);
+  }
+
+  // Removal marks the entry dead and leaves it in its lists; a list is rewritten once most of it is dead, so
+  // removal stays O(1) amortised per list without tracking positions.
+  private kill(entry: Entry<T, P>): void {
+    entry.alive = false;
+    entry.holder.entries.delete(entry);
+    for (const list of entry.lists) {
+      list.dead++;
+      if (list.dead * 2 > list.items.length) {
+        list.items = list.items.filter((e) => e.alive);
+        list.dead = 0;
+        if (list.items.length === 0) list.owner.delete(list.key);
+      }
+    }
+    entry.lists = [];
+  }
+}
+
+function addTo<E extends { lists: PostingList<E>[] }>(
+  entry: E,
+  map: Map<string, PostingList<E>>,
+  keys: Iterable<string>,
+): void {
+  for (const key of keys) {
+    let list = map.get(key);
+    if (list === undefined) {
+      list = { key, owner: map, items: [], dead: 0 };
+      map.set(key, list);
+    }
+    list.items.push(entry);
+    entry.lists.push(list);
+  }
+}
+
+function listsFor<E>(partition: Partition<E>, tier: Tier, query: Indexable): PostingList<E>[] {
+  const map = partition.lists[tier.system];
+  const out: PostingList<E>[] = [];
+  const add = (key: string) => {
+    const list = map.get(key);
+    if (list !== undefined && !out.includes(list)) out.push(list);
+  };
+  if (tier.system === 'tokens') {
+    for (const token of query.tokens) add(token);
+  } else {
+    for (const code of tier.system === 'hs' ? query.hs : query.vsic) {
+      if (code.length >= tier.length) add(code.slice(0, tier.length));
+    }
+  }
+  return out;
+}
+
+function prefixes(codes: readonly string[], lengths: readonly number[]): Set<string> {
+  const out = new Set<string>();
+  for (const code of codes) {
+    for (const length of lengths) if (code.length >= length) out.add(code.slice(0, length));
+  }
+  return out;
+}
+
+/** JSON with object keys sorted and undefined fields left out, so equal content hashes equally. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object' || value instanceof Date) {
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const fields = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+  return `{${fields.join(',')}}`;
+}
+
+export function matchOf<T, P>(verdict: Verdict, rankedScore: number, entry: Entry<T, P>): Scored {
+  // Ranking and explaining share every number, so a mismatch here is a bug, not data.
+  if (!verdict.ok || verdict.match.score !== rankedScore) {
+    throw new Error(`ranked ${entry.id} at ${rankedScore} but scoring disagrees`);
+  }
+  return verdict.match;
+}

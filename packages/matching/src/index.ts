@@ -1,0 +1,7 @@
+export { MinHeap } from './heap';
+export { unknownParty } from './index-core';
+export { DemandIndex, type RankedDemand } from './index-demand';
+export { type Ranked, SupplyIndex } from './index-supply';
+export { type Explanation, explainPair, scorePair } from './score';
+export * from './types';
+export { componentNames, defaultWeights, normaliseWeights } from './weights';

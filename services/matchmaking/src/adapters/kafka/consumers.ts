@@ -1,0 +1,148 @@
+import { Events, Topics } from '@lienket/contracts';
+import { createEventConsumer, type EventConsumer, type EventPublisher, on } from '@lienket/eventbus';
+import type { Logger } from '@lienket/platform';
+import type { Kafka } from 'kafkajs';
+import type mongoose from 'mongoose';
+import type { Matchmaking } from '../../app/matchmaking';
+
+const registryTopics = [Topics.registryEnterprise, Topics.registryCapability, Topics.registryNeed];
+
+/**
+ * Tracks how far this instance's index consumer got, so an action can wait until every registry
+ * event appended before it has reached the in-memory index (no pair missed between directions).
+ */
+export function createIndexProgress(kafka: Kafka, topicPrefix: string, log: Logger) {
+  const done = new Map<string, number>();
+  const admin = kafka.admin();
+  let connected: Promise<void> | undefined;
+  return {
+    record(topic: string, partition: number, offset: string) {
+      const key = `${topic}:${partition}`;
+      done.set(key, Math.max(done.get(key) ?? -1, Number(offset)));
+    },
+    /** Resolves once every partition of the registry topics is indexed up to its current end. */
+    async caughtUp(timeoutMs = 10_000): Promise<boolean> {
+      connected ??= admin.connect();
+      await connected;
+      const ends = await Promise.all(
+        registryTopics.map(async (t) => ({
+          topic: topicPrefix + t,
+          offsets: await admin.fetchTopicOffsets(topicPrefix + t),
+        })),
+      );
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const behind = ends.some(({ topic, offsets }) =>
+          offsets.some(
+            (o) => Number(o.high) > 0 && (done.get(`${topic}:${o.partition}`) ?? -1) < Number(o.high) - 1,
+          ),
+        );
+        if (!behind) return true;
+        if (Date.now() > deadline) {
+          log.warn('index did not catch up in time; matching with what it has');
+          return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    stop: async () => {
+      if (connected) await admin.disconnect();
+    },
+  };
+}
+
+interface ConsumerDeps {
+  kafka: Kafka;
+  db: mongoose.mongo.Db;
+  publisher: EventPublisher;
+  matchmaking: Matchmaking;
+  log: Logger;
+  topicPrefix: string;
+  groupId: string;
+  instanceId: string;
+}
+
+/** Every instance: all registry events into its own index (own consumer group). */
+export function createIndexConsumer(
+  deps: ConsumerDeps & { progress: ReturnType<typeof createIndexProgress> },
+): EventConsumer {
+  const { projection } = deps.matchmaking;
+  const at = (time: Date) => time;
+  return createEventConsumer({
+    kafka: deps.kafka,
+    db: deps.db,
+    publisher: deps.publisher,
+    log: deps.log,
+    topicPrefix: deps.topicPrefix,
+    groupId: `${deps.topicPrefix}${deps.groupId}-index-${deps.instanceId}`,
+    onProgress: deps.progress.record,
+    subscriptions: [
+      on(Events.enterpriseRegistered, async (p, { event }) => {
+        if (p.enterprise) await projection.enterprise(p.enterprise, at(event.time));
+      }),
+      on(Events.enterpriseUpdated, async (p, { event }) => {
+        if (p.enterprise) await projection.enterprise(p.enterprise, at(event.time));
+      }),
+      on(Events.enterpriseVerified, (p, { event }) =>
+        projection.partyPatch(p.enterpriseId, { verified: true }, event.time),
+      ),
+      on(Events.enterpriseRejected, (p, { event }) =>
+        projection.partyPatch(p.enterpriseId, { verified: false }, event.time),
+      ),
+      on(Events.leadFirmDesignated, (p, { event }) =>
+        projection.partyPatch(p.enterpriseId, { leadFirm: p.leadFirm }, event.time),
+      ),
+      on(Events.capabilityPosted, async (p, { event }) => {
+        if (p.capability) await projection.capabilityPosted(p.capability, event.time);
+      }),
+      on(Events.capabilityWithdrawn, (p, { event }) =>
+        projection.capabilityPatch(p.capabilityId, { open: false }, event.time),
+      ),
+      on(Events.capabilityExpired, (p, { event }) =>
+        projection.capabilityPatch(p.capabilityId, { open: false }, event.time),
+      ),
+      on(Events.capabilityRenewed, (p, { event }) =>
+        projection.capabilityPatch(p.capabilityId, { validUntil: p.validUntil ?? new Date(0) }, event.time),
+      ),
+      on(Events.needPosted, async (p, { event }) => {
+        if (p.need) await projection.needPosted(p.need, event.time);
+      }),
+      on(Events.needClosed, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
+      on(Events.needFulfilled, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
+      on(Events.needExpired, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
+    ],
+  });
+}
+
+/** One member of the shared group per partition: turns postings into proposals, once. */
+export function createActionConsumer(
+  deps: ConsumerDeps & { progress: ReturnType<typeof createIndexProgress> },
+): EventConsumer {
+  const { actions } = deps.matchmaking;
+  const indexed = () => deps.progress.caughtUp();
+  return createEventConsumer({
+    kafka: deps.kafka,
+    db: deps.db,
+    publisher: deps.publisher,
+    log: deps.log,
+    topicPrefix: deps.topicPrefix,
+    groupId: `${deps.topicPrefix}${deps.groupId}`,
+    subscriptions: [
+      on(Events.needPosted, async (p) => {
+        await indexed();
+        await actions.needPosted(p.need?.id ?? '');
+      }),
+      on(Events.capabilityPosted, async (p) => {
+        await indexed();
+        await actions.capabilityPosted(p.capability?.id ?? '');
+      }),
+      on(Events.capabilityWithdrawn, (p) =>
+        actions.retractForCapability(p.capabilityId, 'capability_withdrawn'),
+      ),
+      on(Events.capabilityExpired, (p) => actions.retractForCapability(p.capabilityId, 'capability_expired')),
+      on(Events.needClosed, (p) => actions.retractForNeed(p.needId, 'need_closed')),
+      on(Events.needFulfilled, (p) => actions.retractForNeed(p.needId, 'need_fulfilled')),
+      on(Events.needExpired, (p) => actions.needExpired(p.needId)),
+    ],
+  });
+}

@@ -1,0 +1,42 @@
+import { hostname } from 'node:os';
+import { env, loadConfig } from '@lienket/platform';
+import { z } from 'zod';
+
+const weight = (fallback: number) => z.coerce.number().min(0).max(10).default(fallback);
+
+export const matchmakingConfigSchema = z.object({
+  GRPC_PORT: env.port(50052),
+  MONGO_URL: env.mongoUrl(),
+  MONGO_DB: z.string().min(1).default('lienket_matchmaking'),
+  KAFKA_BROKERS: env.kafkaBrokers(),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  KAFKA_PARTITIONS: env.positiveInt(6),
+  KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
+  /** Shared consumer group of all instances (actions); each instance adds its own index group. */
+  CONSUMER_GROUP: z.string().default('lienket-matchmaking'),
+  /** Stable per instance so a restart resumes its index consumer instead of replaying. */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default(hostname().replace(/[^A-Za-z0-9_.-]/g, '-')),
+  LOG_LEVEL: env.logLevel(),
+  MATCH_TOP_K: env.positiveInt(10),
+  MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
+  PROPOSAL_TTL_DAYS: env.positiveInt(21),
+  PROPOSAL_EXPIRY_INTERVAL_MS: env.positiveInt(60_000),
+  RELAY_POLL_MS: env.positiveInt(250),
+  WEIGHT_PRODUCT: weight(0.35),
+  WEIGHT_KEYWORDS: weight(0.05),
+  WEIGHT_CAPACITY: weight(0.15),
+  WEIGHT_LEAD_TIME: weight(0.1),
+  WEIGHT_GEOGRAPHY: weight(0.15),
+  WEIGHT_POLICY: weight(0.05),
+  WEIGHT_TRUST: weight(0.05),
+  WEIGHT_FRESHNESS: weight(0.05),
+  WEIGHT_RESPONSIVENESS: weight(0.05),
+});
+
+export type MatchmakingConfig = z.infer<typeof matchmakingConfigSchema>;
+
+export const loadMatchmakingConfig = (source: Record<string, string | undefined> = process.env) =>
+  loadConfig(matchmakingConfigSchema, source);

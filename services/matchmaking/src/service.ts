@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { Topics } from '@lienket/contracts';
+import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
+import { normaliseWeights } from '@lienket/matching';
+import { type Logger, startGrpcServer } from '@lienket/platform';
+import mongoose from 'mongoose';
+import { makeMatchmakingGrpc } from './adapters/grpc/matchmaking-grpc';
+import { createActionConsumer, createIndexConsumer, createIndexProgress } from './adapters/kafka/consumers';
+import { createMatchmakingStore, ensureMatchmakingIndexes, outboxCollections } from './adapters/mongo/store';
+import { makeMatchmaking } from './app/matchmaking';
+import type { MatchmakingConfig } from './config';
+
+export const MATCHMAKING_SOURCE = '/lienket/matchmaking';
+
+export interface StartOptions {
+  clock?: () => Date;
+}
+
+/** Wires matchmaking; main.ts runs it, integration tests start it in-process. */
+export async function startMatchmaking(config: MatchmakingConfig, log: Logger, options: StartOptions = {}) {
+  const connection = await mongoose
+    .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000 })
+    .asPromise();
+  const db = connection.db as mongoose.mongo.Db;
+  await ensureMatchmakingIndexes(db);
+
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: `lienket-matchmaking-${config.INSTANCE_ID}`,
+    log,
+  });
+  const prefix = config.KAFKA_TOPIC_PREFIX;
+  await ensureTopics(
+    kafka,
+    [
+      Topics.registryEnterprise,
+      Topics.registryCapability,
+      Topics.registryNeed,
+      Topics.matchmakingProposal,
+      Topics.matchmakingDemand,
+    ].map((t) => prefix + t),
+    { partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+  );
+  const publisher = await createEventPublisher({
+    kafka,
+    source: MATCHMAKING_SOURCE,
+    topicPrefix: prefix,
+    log,
+  });
+  const relay = createOutboxRelay({
+    db,
+    collections: outboxCollections,
+    publisher,
+    log,
+    pollIntervalMs: config.RELAY_POLL_MS,
+  });
+  relay.start();
+
+  const matchmaking = makeMatchmaking({
+    store: createMatchmakingStore(db),
+    clock: options.clock ?? (() => new Date()),
+    newId: () => randomUUID(),
+    settings: {
+      k: config.MATCH_TOP_K,
+      threshold: config.MATCH_THRESHOLD,
+      proposalTtlDays: config.PROPOSAL_TTL_DAYS,
+      weights: normaliseWeights({
+        product: config.WEIGHT_PRODUCT,
+        keywords: config.WEIGHT_KEYWORDS,
+        capacity: config.WEIGHT_CAPACITY,
+        lead_time: config.WEIGHT_LEAD_TIME,
+        geography: config.WEIGHT_GEOGRAPHY,
+        policy: config.WEIGHT_POLICY,
+        trust: config.WEIGHT_TRUST,
+        freshness: config.WEIGHT_FRESHNESS,
+        responsiveness: config.WEIGHT_RESPONSIVENESS,
+      }),
+    },
+    source: MATCHMAKING_SOURCE,
+    afterWrite: () => relay.notify(),
+  });
+  const loaded = await matchmaking.loadIndexes();
+  log.info(loaded, 'index loaded from the stored projection');
+
+  const progress = createIndexProgress(kafka, prefix, log);
+  const deps = {
+    kafka,
+    db,
+    publisher,
+    matchmaking,
+    log,
+    topicPrefix: prefix,
+    groupId: config.CONSUMER_GROUP,
+    instanceId: config.INSTANCE_ID,
+    progress,
+  };
+  const indexConsumer = createIndexConsumer(deps);
+  const actionConsumer = createActionConsumer(deps);
+  await indexConsumer.start();
+  await actionConsumer.start();
+
+  const server = await startGrpcServer({
+    services: [makeMatchmakingGrpc({ matchmaking, log: log.child({ component: 'grpc' }) })],
+    port: config.GRPC_PORT,
+    log,
+  });
+
+  const jobLog = log.child({ component: 'jobs' });
+  let busy = false;
+  const jobs = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const expired = await matchmaking.expireProposals();
+      if (expired > 0) jobLog.info({ expired }, 'proposals expired');
+      await matchmaking.refreshResponsiveness();
+    } catch (error) {
+      jobLog.error({ err: error }, 'job failed');
+    } finally {
+      busy = false;
+    }
+  }, config.PROPOSAL_EXPIRY_INTERVAL_MS);
+  jobs.unref();
+
+  const parts = [
+    { name: 'mongo', stop: () => connection.close() },
+    { name: 'publisher', stop: () => publisher.disconnect() },
+    { name: 'relay', stop: () => relay.stop() },
+    { name: 'progress', stop: () => progress.stop() },
+    { name: 'index-consumer', stop: () => indexConsumer.stop() },
+    { name: 'action-consumer', stop: () => actionConsumer.stop() },
+    { name: 'jobs', stop: async () => clearInterval(jobs) },
+    { name: 'grpc', stop: () => server.stop() },
+  ];
+  return {
+    grpcPort: server.port,
+    matchmaking,
+    relay,
+    db,
+    indexConsumer,
+    actionConsumer,
+    parts,
+    async stop() {
+      for (const part of [...parts].reverse()) await part.stop();
+    },
+  };
+}

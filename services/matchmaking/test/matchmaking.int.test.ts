@@ -1,0 +1,369 @@
+import {
+  Events,
+  matchmakingEventsV1,
+  matchmakingV1,
+  matchmakingServiceV1 as mm,
+  registryServiceV1 as reg,
+  registryV1,
+  Topics,
+} from '@lienket/contracts';
+import { headerText } from '@lienket/eventbus';
+import {
+  type Actor,
+  actorMetadata,
+  createGrpcClient,
+  type PromiseClient,
+  parseConfig,
+} from '@lienket/platform';
+import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
+import type { KafkaMessage } from 'kafkajs';
+import { registryConfigSchema } from '../../registry/src/config';
+import { startRegistry } from '../../registry/src/service';
+import { matchmakingConfigSchema } from '../src/config';
+import { startMatchmaking } from '../src/service';
+
+let infra: TestInfra;
+let registry: Awaited<ReturnType<typeof startRegistry>>;
+let matchmaking: Awaited<ReturnType<typeof startMatchmaking>>;
+let registryClient: PromiseClient<typeof reg.RegistryServiceService>;
+let matchClient: PromiseClient<typeof mm.MatchmakingServiceService>;
+
+const matchmakingConfig = (overrides: Record<string, string> = {}) =>
+  parseConfig(matchmakingConfigSchema, {
+    GRPC_PORT: '0',
+    MONGO_URL: infra.mongoUrl,
+    MONGO_DB: infra.databaseFor('matchmaking'),
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: infra.topicPrefix,
+    KAFKA_PARTITIONS: '3',
+    RELAY_POLL_MS: '50',
+    INSTANCE_ID: 'one',
+    MATCH_THRESHOLD: '0.4',
+    ...overrides,
+  });
+
+beforeAll(async () => {
+  infra = await openTestInfra('matchmaking');
+  registry = await startRegistry(
+    parseConfig(registryConfigSchema, {
+      GRPC_PORT: '0',
+      MONGO_URL: infra.mongoUrl,
+      MONGO_DB: infra.databaseFor('registry'),
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: infra.topicPrefix,
+      KAFKA_PARTITIONS: '3',
+      RELAY_POLL_MS: '50',
+    }),
+    infra.log,
+  );
+  matchmaking = await startMatchmaking(matchmakingConfig(), infra.log);
+  registryClient = createGrpcClient(reg.RegistryServiceService, `127.0.0.1:${registry.grpcPort}`);
+  matchClient = createGrpcClient(mm.MatchmakingServiceService, `127.0.0.1:${matchmaking.grpcPort}`);
+  await matchmaking.indexConsumer.joined();
+  await matchmaking.actionConsumer.joined();
+});
+
+afterAll(async () => {
+  registryClient?.close();
+  matchClient?.close();
+  await matchmaking?.stop();
+  await registry?.stop();
+  await infra.close();
+});
+
+const admin: Actor = { role: 'admin', enterpriseId: '', provinceCode: '', subject: 'admin' };
+const firm = (enterpriseId: string): Actor => ({
+  role: 'enterprise',
+  enterpriseId,
+  provinceCode: '',
+  subject: `u-${enterpriseId}`,
+});
+const as = (actor: Actor) => ({ metadata: actorMetadata(actor) });
+
+let seq = 0;
+function taxCode(): string {
+  const weights = [31, 29, 23, 19, 17, 13, 7, 5, 3];
+  for (;;) {
+    seq += 1;
+    const nine = String(200_000_000 + Math.floor(Math.random() * 700_000_000) + seq).slice(-9);
+    const digit = 10 - (weights.reduce((s, w, k) => s + w * Number(nine[k]), 0) % 11);
+    if (digit < 10) return `${nine}${digit}`;
+  }
+}
+
+async function enterprise(name: string, provinceCode: string, extra: Partial<reg.EnterpriseInput> = {}) {
+  const response = await registryClient.registerEnterprise(
+    {
+      enterprise: reg.EnterpriseInput.fromPartial({
+        taxCode: taxCode(),
+        name,
+        kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_ENTERPRISE,
+        provinceCode,
+        primaryVsic: '1702',
+        contact: { person: name, phone: '0912000111', email: `${provinceCode}@example.vn` },
+        ...extra,
+      }),
+    },
+    as(admin),
+  );
+  return response.enterprise as registryV1.Enterprise;
+}
+
+async function capability(owner: registryV1.Enterprise, title: string, hsCodes: string[], capacity = 20_000) {
+  const response = await registryClient.postCapability(
+    {
+      capability: reg.CapabilityInput.fromPartial({
+        enterpriseId: owner.id,
+        title,
+        hsCodes,
+        monthlyCapacity: { value: capacity, unit: 'carton' },
+        leadTimeDays: 7,
+      }),
+    },
+    as(firm(owner.id)),
+  );
+  return response.capability as registryV1.Capability;
+}
+
+async function need(owner: registryV1.Enterprise, title: string, hsCodes: string[]) {
+  const response = await registryClient.postNeed(
+    {
+      need: reg.NeedInput.fromPartial({
+        enterpriseId: owner.id,
+        title,
+        category: registryV1.NeedCategory.NEED_CATEGORY_MATERIAL,
+        hsCodes,
+        quantityPerMonth: { value: 5_000, unit: 'carton' },
+      }),
+    },
+    as(firm(owner.id)),
+  );
+  return response.need as registryV1.Need;
+}
+
+const proposalsFor = (needId: string, count: number) =>
+  infra.collect(Topics.matchmakingProposal, count, {
+    filter: (m: KafkaMessage) =>
+      headerText(m.headers, 'ce_type') === Events.matchProposed.type &&
+      matchmakingEventsV1.MatchProposed.decode(m.value as Buffer).proposal?.needId === needId,
+    timeoutMs: 30_000,
+  });
+
+describe('matchmaking on real Kafka and the store', () => {
+  let buyer: registryV1.Enterprise;
+  let near: registryV1.Enterprise;
+  let neighbour: registryV1.Enterprise;
+  let far: registryV1.Enterprise;
+  let unrelated: registryV1.Enterprise;
+  let posted: registryV1.Need;
+  let proposals: matchmakingV1.Proposal[];
+
+  it('proposes for a posted need within a bounded wait, nearest and best-fitting first', async () => {
+    buyer = await enterprise('HTX Chè Tân Cương', '19', {
+      kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_RURAL_INDUSTRIAL_ESTABLISHMENT,
+    });
+    near = await enterprise('Bao bì Phổ Yên', '19', { supportingIndustry: true });
+    neighbour = await enterprise('Bao bì Bắc Ninh', '24', { supportingIndustry: true });
+    far = await enterprise('Bao bì Sài Gòn', '79', { supportingIndustry: true });
+    unrelated = await enterprise('Gốm Bát Tràng', '01', { primaryVsic: '2393' });
+    const capabilities = {
+      near: await capability(near, 'Thùng carton 5 lớp', ['481910']),
+      neighbour: await capability(neighbour, 'Thùng carton sóng', ['481910']),
+      far: await capability(far, 'Thùng carton xuất khẩu', ['481910']),
+      unrelated: await capability(unrelated, 'Bát đĩa gốm', ['6911']),
+    };
+
+    const started = Date.now();
+    posted = await need(buyer, 'Cần 5.000 thùng carton mỗi tháng', ['4819']);
+    const messages = await proposalsFor(posted.id, 3);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(30_000);
+
+    proposals = messages.map(
+      (m) => matchmakingEventsV1.MatchProposed.decode(m.value as Buffer).proposal as matchmakingV1.Proposal,
+    );
+    const byCapability = new Map(proposals.map((p) => [p.capabilityId, p]));
+    expect(byCapability.has(capabilities.unrelated.id)).toBe(false);
+    const score = (id: string) => byCapability.get(id)?.score ?? 0;
+    expect(score(capabilities.near.id)).toBeGreaterThan(score(capabilities.neighbour.id));
+    expect(score(capabilities.neighbour.id)).toBeGreaterThan(score(capabilities.far.id));
+
+    const first = byCapability.get(capabilities.near.id) as matchmakingV1.Proposal;
+    expect(first).toMatchObject({
+      buyerEnterpriseId: buyer.id,
+      supplierEnterpriseId: near.id,
+      buyerProvince: '19',
+      supplierProvince: '19',
+      status: matchmakingV1.ProposalStatus.PROPOSAL_STATUS_PROPOSED,
+      triggeredBy: 'need',
+    });
+    expect(first.components.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['product', 'geography', 'capacity']),
+    );
+    expect(first.reason.length).toBeGreaterThan(10);
+    expect(first.reasonVi.length).toBeGreaterThan(10);
+
+    // The ad hoc ranking agrees and explains why not for the unrelated capability.
+    const ranked = await matchClient.findMatchesForNeed({ needId: posted.id, limit: 10, minScore: 0 });
+    expect(ranked.candidates.slice(0, 3).map((c) => c.enterpriseId)).toEqual([near.id, neighbour.id, far.id]);
+    const whyNot = await matchClient.explainMatch({
+      needId: posted.id,
+      capabilityId: capabilities.unrelated.id,
+    });
+    expect(whyNot.matched).toBe(false);
+    expect(whyNot.exclusions.map((e) => e.reason)).toContain('no_product_fit');
+  });
+
+  it('releases contacts only after both sides accept, and never to a third party', async () => {
+    const proposal = proposals.find((p) => p.supplierEnterpriseId === near.id) as matchmakingV1.Proposal;
+    const contact = (reader: string, owner: string) =>
+      registryClient.getContact({ enterpriseId: owner, matchId: proposal.id }, as(firm(reader)));
+
+    await expect(contact(buyer.id, near.id)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+    await expect(
+      matchClient.acceptProposal({ proposalId: proposal.id }, as(firm(neighbour.id))),
+    ).rejects.toMatchObject({
+      kind: 'PERMISSION_DENIED',
+    });
+    const half = await matchClient.acceptProposal({ proposalId: proposal.id }, as(firm(buyer.id)));
+    expect(half.proposal?.status).toBe(matchmakingV1.ProposalStatus.PROPOSAL_STATUS_ACCEPTED_BY_ONE);
+    await expect(contact(buyer.id, near.id)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+
+    const full = await matchClient.acceptProposal({ proposalId: proposal.id }, as(firm(near.id)));
+    expect(full.proposal?.status).toBe(matchmakingV1.ProposalStatus.PROPOSAL_STATUS_ESTABLISHED);
+
+    const [linkage] = await infra.collect(Topics.matchmakingProposal, 1, {
+      filter: (m) =>
+        headerText(m.headers, 'ce_type') === Events.linkageEstablished.type &&
+        m.key?.toString() === proposal.id,
+    });
+    expect(matchmakingEventsV1.LinkageEstablished.decode(linkage?.value as Buffer)).toMatchObject({
+      buyerProvince: '19',
+      supplierProvince: '19',
+      needId: posted.id,
+    });
+
+    const released = await waitFor(
+      () =>
+        contact(buyer.id, near.id)
+          .then((r) => r.contact)
+          .catch(() => undefined),
+      {
+        what: 'the registry to release the supplier contact',
+      },
+    );
+    expect(released.phone).toBe('0912000111');
+    expect((await contact(near.id, buyer.id)).contact?.person).toBe('HTX Chè Tân Cương');
+    await expect(contact(neighbour.id, near.id)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+    await expect(contact(neighbour.id, buyer.id)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+  });
+
+  it('creates no duplicate proposals from duplicate or repeated events', async () => {
+    const before = await matchClient.listProposals({
+      enterpriseId: buyer.id,
+      provinceCode: '',
+      statuses: [],
+      page: undefined,
+    });
+    // Replay the need's NeedPosted twice: once as the same event, once as a new event for the same need.
+    const [needEvent] = await infra.collect(Topics.registryNeed, 1, {
+      filter: (m) => m.key?.toString() === posted.id,
+    });
+    const { kafka } = infra;
+    const producer = kafka.producer();
+    await producer.connect();
+    const original = needEvent as KafkaMessage;
+    await producer.send({
+      topic: infra.topicPrefix + Topics.registryNeed,
+      messages: [
+        { key: original.key, value: original.value, headers: original.headers },
+        {
+          key: original.key,
+          value: original.value,
+          headers: { ...original.headers, ce_id: 'replayed-need-event' },
+        },
+      ],
+    });
+    await producer.disconnect();
+    await waitFor(() => matchmaking.actionConsumer.stats.duplicates >= 1, {
+      what: 'the duplicate to be seen',
+    });
+    const fresh = await need(buyer, 'Marker need after duplicates', ['6911']);
+    await proposalsFor(fresh.id, 1);
+    const after = await matchClient.listProposals({
+      enterpriseId: buyer.id,
+      provinceCode: '',
+      statuses: [],
+      page: undefined,
+    });
+    expect(after.page?.totalSize).toBe((before.page?.totalSize ?? 0) + 1);
+  });
+
+  it('retracts open proposals when a capability is withdrawn', async () => {
+    const open = proposals.find((p) => p.supplierEnterpriseId === far.id) as matchmakingV1.Proposal;
+    await registryClient.withdrawCapability(
+      { capabilityId: open.capabilityId, reason: 'hết hàng' },
+      as(firm(far.id)),
+    );
+    await infra.collect(Topics.matchmakingProposal, 1, {
+      filter: (m) =>
+        headerText(m.headers, 'ce_type') === Events.matchRetracted.type && m.key?.toString() === open.id,
+    });
+    const stored = await matchClient.getProposal({ proposalId: open.id });
+    expect(stored.proposal?.status).toBe(matchmakingV1.ProposalStatus.PROPOSAL_STATUS_RETRACTED);
+  });
+
+  it('builds an identical index when a fresh instance replays the topics', async () => {
+    const fresh = await startMatchmaking(
+      matchmakingConfig({
+        MONGO_DB: infra.databaseFor('replay'),
+        INSTANCE_ID: 'replay',
+        CONSUMER_GROUP: 'replay-group',
+      }),
+      infra.log,
+    );
+    try {
+      await waitFor(
+        () =>
+          fresh.matchmaking.supplies.fingerprint() === matchmaking.matchmaking.supplies.fingerprint() &&
+          fresh.matchmaking.demands.fingerprint() === matchmaking.matchmaking.demands.fingerprint(),
+        { what: 'the replayed index to equal the live one', timeoutMs: 30_000 },
+      );
+      expect(fresh.matchmaking.supplies.size).toBe(matchmaking.matchmaking.supplies.size);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('never proposes a pair twice with two instances in the group', async () => {
+    const second = await startMatchmaking(matchmakingConfig({ INSTANCE_ID: 'two' }), infra.log);
+    try {
+      await second.actionConsumer.joined();
+      const buyers = await Promise.all([1, 2, 3, 4].map((i) => enterprise(`Cơ sở chè ${i}`, '19')));
+      const needs = await Promise.all(buyers.map((b, i) => need(b, `Thùng carton đợt ${i}`, ['481910'])));
+      for (const n of needs) {
+        const listed = await waitFor(
+          async () => {
+            const page = await matchClient.listProposals({
+              enterpriseId: n.enterpriseId,
+              provinceCode: '',
+              statuses: [],
+              page: undefined,
+            });
+            return (page.page?.totalSize ?? 0) >= 2 ? page : undefined;
+          },
+          { what: `proposals for ${n.id}` },
+        );
+        const total = listed.page?.totalSize ?? 0;
+        const messages = await proposalsFor(n.id, total);
+        const pairs = messages.map((m) => {
+          const p = matchmakingEventsV1.MatchProposed.decode(m.value as Buffer).proposal;
+          return `${p?.needId}:${p?.capabilityId}`;
+        });
+        expect(new Set(pairs).size).toBe(total);
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+});
