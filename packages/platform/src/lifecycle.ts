@@ -35,3 +35,32 @@ export function stopOnSignals(log: Logger, parts: Stoppable[], timeoutMs = 10_00
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
 }
+
+/**
+ * Runs `work` every `intervalMs`, never two passes at once; a failing pass is logged and the next
+ * one runs on time. Returns a Stoppable that clears the timer and waits for a running pass.
+ */
+export function startPeriodicJob(
+  name: string,
+  intervalMs: number,
+  work: () => Promise<void>,
+  log: Logger,
+): Stoppable {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = work()
+      .catch((error: unknown) => log.error({ err: error, job: name }, 'periodic job failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    name,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

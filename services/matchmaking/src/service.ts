@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@lienket/contracts';
 import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
 import { normaliseWeights } from '@lienket/matching';
-import { type Logger, startGrpcServer } from '@lienket/platform';
+import { type Logger, startGrpcServer, startPeriodicJob } from '@lienket/platform';
 import mongoose from 'mongoose';
 import { makeMatchmakingGrpc } from './adapters/grpc/matchmaking-grpc';
 import { createActionConsumer, createIndexConsumer, createIndexProgress } from './adapters/kafka/consumers';
@@ -106,21 +106,16 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
   });
 
   const jobLog = log.child({ component: 'jobs' });
-  let busy = false;
-  const jobs = setInterval(async () => {
-    if (busy) return;
-    busy = true;
-    try {
+  const jobs = startPeriodicJob(
+    'proposal-expiry',
+    config.PROPOSAL_EXPIRY_INTERVAL_MS,
+    async () => {
       const expired = await matchmaking.expireProposals();
       if (expired > 0) jobLog.info({ expired }, 'proposals expired');
       await matchmaking.refreshResponsiveness();
-    } catch (error) {
-      jobLog.error({ err: error }, 'job failed');
-    } finally {
-      busy = false;
-    }
-  }, config.PROPOSAL_EXPIRY_INTERVAL_MS);
-  jobs.unref();
+    },
+    jobLog,
+  );
 
   const parts = [
     { name: 'mongo', stop: () => connection.close() },
@@ -129,7 +124,7 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
     { name: 'progress', stop: () => progress.stop() },
     { name: 'index-consumer', stop: () => indexConsumer.stop() },
     { name: 'action-consumer', stop: () => actionConsumer.stop() },
-    { name: 'jobs', stop: async () => clearInterval(jobs) },
+    jobs,
     { name: 'grpc', stop: () => server.stop() },
   ];
   return {

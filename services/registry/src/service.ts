@@ -7,7 +7,7 @@ import {
   ensureTopics,
   on,
 } from '@lienket/eventbus';
-import { type Logger, startGrpcServer } from '@lienket/platform';
+import { type Logger, startGrpcServer, startPeriodicJob } from '@lienket/platform';
 import { regionOf } from '@lienket/reference';
 import mongoose from 'mongoose';
 import { makeRegistryGrpc } from './adapters/grpc/registry-grpc';
@@ -95,20 +95,15 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
   });
 
   const expiryLog = log.child({ component: 'expiry' });
-  let expiryRunning = false;
-  const expiry = setInterval(async () => {
-    if (expiryRunning) return;
-    expiryRunning = true;
-    try {
+  const expiry = startPeriodicJob(
+    'expiry',
+    config.EXPIRY_INTERVAL_MS,
+    async () => {
       const result = await registry.runExpiry();
       if (result.expired + result.warned > 0) expiryLog.info(result, 'expiry pass');
-    } catch (error) {
-      expiryLog.error({ err: error }, 'expiry pass failed');
-    } finally {
-      expiryRunning = false;
-    }
-  }, config.EXPIRY_INTERVAL_MS);
-  expiry.unref();
+    },
+    expiryLog,
+  );
 
   return {
     grpcPort: server.port,
@@ -120,7 +115,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
       { name: 'publisher', stop: () => publisher.disconnect() },
       { name: 'relay', stop: () => relay.stop() },
       { name: 'linkages', stop: () => linkages.stop() },
-      { name: 'expiry', stop: async () => clearInterval(expiry) },
+      expiry,
       { name: 'grpc', stop: () => server.stop() },
     ],
     async stop() {
