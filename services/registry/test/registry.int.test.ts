@@ -508,3 +508,74 @@ describe('the gRPC server', () => {
     );
   });
 });
+
+describe('profile updates and clusters', () => {
+  it('updates masked fields with EnterpriseUpdated, and forms, joins and leaves clusters with their events', async () => {
+    const anchor = await register({ name: 'Công ty Mây tre Xuất khẩu Phú Vinh', provinceCode: '01' });
+    const member = await register({ name: 'HTX Mây tre Tân Cương', provinceCode: '19' });
+    const joiner = await register({ name: 'Cơ sở Đan lát Bắc Ninh', provinceCode: '24' });
+
+    const updated = await client.updateEnterprise(
+      {
+        enterpriseId: anchor.id,
+        enterprise: api.EnterpriseInput.fromPartial({ address: 'Phú Nghĩa, Chương Mỹ' }),
+        updateMask: ['address'],
+        expectedVersion: anchor.version,
+      },
+      as(firm(anchor.id)),
+    );
+    expect(updated.enterprise).toMatchObject({
+      address: 'Phú Nghĩa, Chương Mỹ',
+      version: anchor.version + 1,
+    });
+    const stale = await client
+      .updateEnterprise(
+        {
+          enterpriseId: anchor.id,
+          enterprise: api.EnterpriseInput.fromPartial({ address: 'x' }),
+          updateMask: ['address'],
+          expectedVersion: anchor.version,
+        },
+        as(firm(anchor.id)),
+      )
+      .catch((e) => e);
+    expect(stale).toMatchObject({ kind: 'FAILED_PRECONDITION', code: 'VERSION_CONFLICT' });
+
+    const formed = await client.formCluster(
+      {
+        name: 'Chuỗi mây tre đan Bắc Bộ',
+        chain: 'bamboo and rattan',
+        anchorEnterpriseId: anchor.id,
+        memberEnterpriseIds: [member.id],
+      },
+      as(firm(anchor.id)),
+    );
+    const clusterId = formed.cluster?.id as string;
+    expect(formed.cluster?.members.map((m) => m.province)).toEqual(['01', '19']);
+    await client.joinCluster({ clusterId, enterpriseId: joiner.id }, as(firm(joiner.id)));
+    await expect(
+      client.joinCluster({ clusterId, enterpriseId: joiner.id }, as(firm(joiner.id))),
+    ).rejects.toMatchObject({
+      kind: 'ALREADY_EXISTS',
+    });
+    await expect(
+      client.leaveCluster({ clusterId, enterpriseId: anchor.id }, as(firm(anchor.id))),
+    ).rejects.toMatchObject({
+      kind: 'FAILED_PRECONDITION',
+      code: 'ANCHOR_CANNOT_LEAVE',
+    });
+    const left = await client.leaveCluster({ clusterId, enterpriseId: member.id }, as(firm(member.id)));
+    expect(left.cluster?.members.map((m) => m.enterpriseId)).toEqual([anchor.id, joiner.id]);
+
+    const clusterEvents = await infra.collect(Topics.registryCluster, 3, { filter: withId(clusterId) });
+    expect(clusterEvents.map((m) => headerText(m.headers, 'ce_type'))).toEqual([
+      Events.clusterFormed.type,
+      Events.clusterMemberJoined.type,
+      Events.clusterMemberLeft.type,
+    ]);
+    const [, update] = await infra.collect(Topics.registryEnterprise, 2, { filter: withId(anchor.id) });
+    expect(registryEventsV1.EnterpriseUpdated.decode(update?.value as Buffer)).toMatchObject({
+      changedFields: ['address'],
+    });
+  });
+});
