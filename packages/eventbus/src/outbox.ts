@@ -17,6 +17,22 @@ export interface OutboxEntry extends Omit<EncodedEvent, 'data'> {
   data: Buffer | mongoose.mongo.Binary;
 }
 
+/** Fields the outbox owns in a document; state read back for a domain object must leave them out. */
+export const outboxFieldNames = [
+  'outbox',
+  'outboxPending',
+  'outboxClaim',
+  'outboxClaimUntil',
+  'outboxParked',
+] as const;
+
+/** A copy of a stored document without the outbox's fields (so a later `$set` of state never rewrites them). */
+export function withoutOutboxFields<T extends Record<string, unknown>>(document: T): T {
+  const copy: Record<string, unknown> = { ...document };
+  for (const name of outboxFieldNames) delete copy[name];
+  return copy as T;
+}
+
 export interface OutboxDocument {
   outbox?: OutboxEntry[];
   outboxPending?: boolean;
@@ -85,6 +101,8 @@ export interface OutboxRelayOptions {
   log: Logger;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** How long a relay's claim on a batch keeps other relays off it. */
+  claimMs?: number;
 }
 
 /**
@@ -119,6 +137,7 @@ export function createOutboxRelay({
   log: parentLog,
   pollIntervalMs = 250,
   batchSize = 200,
+  claimMs = 30_000,
 }: OutboxRelayOptions): OutboxRelay {
   const log = parentLog.child({ component: 'outbox-relay' });
   const stats = { published: 0, failures: 0, parked: 0 };
@@ -129,9 +148,39 @@ export function createOutboxRelay({
 
   async function drainCollection(name: string): Promise<number> {
     const collection = db.collection<Pending>(name);
-    const documents = await collection
-      .find({ outboxPending: true }, { projection: { outbox: 1 } })
+    const candidates = await collection
+      .find({ outboxPending: true }, { projection: { _id: 1 } })
       .limit(batchSize)
+      .toArray();
+    if (candidates.length === 0) return 0;
+    // Claim the batch so that another relay (a second instance) leaves it alone while we publish;
+    // a claim left by a crashed relay lapses after claimMs and its events go out again.
+    const now = Date.now();
+    const token = randomUUID();
+    await collection.updateMany(
+      {
+        _id: { $in: candidates.map((d) => d._id) },
+        outboxPending: true,
+        $or: [{ outboxClaimUntil: { $exists: false } }, { outboxClaimUntil: { $lt: new Date(now) } }],
+      } as never,
+      { $set: { outboxClaim: token, outboxClaimUntil: new Date(now + claimMs) } } as never,
+    );
+    try {
+      return await publishClaimed(collection, token);
+    } finally {
+      await collection.updateMany(
+        { outboxClaim: token } as never,
+        { $unset: { outboxClaim: '', outboxClaimUntil: '' } } as never,
+      );
+    }
+  }
+
+  async function publishClaimed(
+    collection: mongoose.mongo.Collection<Pending>,
+    token: string,
+  ): Promise<number> {
+    const documents = await collection
+      .find({ outboxClaim: token, outboxPending: true } as never, { projection: { outbox: 1 } })
       .toArray();
     const pending = documents.filter((document) => (document.outbox?.length ?? 0) > 0);
     if (pending.length === 0) {

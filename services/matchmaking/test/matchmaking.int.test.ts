@@ -355,12 +355,25 @@ describe('matchmaking on real Kafka and the store', () => {
           { what: `proposals for ${n.id}` },
         );
         const total = listed.page?.totalSize ?? 0;
-        const messages = await proposalsFor(n.id, total);
-        const pairs = messages.map((m) => {
-          const p = matchmakingEventsV1.MatchProposed.decode(m.value as Buffer).proposal;
-          return `${p?.needId}:${p?.capabilityId}`;
+        // Read every MatchProposed of this need (a relay crash may repeat an event: same ce_id).
+        const seenIds = new Set<string>();
+        const messages = await infra.collect(Topics.matchmakingProposal, total, {
+          filter: (m: KafkaMessage) => {
+            const id = headerText(m.headers, 'ce_id') ?? '';
+            if (headerText(m.headers, 'ce_type') !== Events.matchProposed.type || seenIds.has(id))
+              return false;
+            if (matchmakingEventsV1.MatchProposed.decode(m.value as Buffer).proposal?.needId !== n.id)
+              return false;
+            seenIds.add(id);
+            return true;
+          },
         });
-        expect(new Set(pairs).size).toBe(total);
+        const proposed = messages.map(
+          (m) => matchmakingEventsV1.MatchProposed.decode(m.value as Buffer).proposal,
+        );
+        const pairs = new Set(proposed.map((p) => `${p?.needId}:${p?.capabilityId}`));
+        expect(new Set(proposed.map((p) => p?.id)).size).toBe(total);
+        expect(pairs.size).toBe(total);
       }
     } finally {
       await second.stop();

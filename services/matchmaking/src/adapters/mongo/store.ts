@@ -1,4 +1,10 @@
-import { ensureOutboxIndexes, type OutboxEntry, outboxFields, withOutbox } from '@lienket/eventbus';
+import {
+  ensureOutboxIndexes,
+  type OutboxEntry,
+  outboxFields,
+  withOutbox,
+  withoutOutboxFields,
+} from '@lienket/eventbus';
 import type { Demand, Party, Supply } from '@lienket/matching';
 import type mongoose from 'mongoose';
 import { openStatuses, type Proposal, type ProposalStatus } from '../../domain/proposal';
@@ -39,7 +45,7 @@ const pairKey = (needId: string, capabilityId: string) => `${needId}:${capabilit
 
 function fromProposalDocument(document: Doc | null): Proposal | undefined {
   if (!document) return undefined;
-  const { _id, pairKey: _pair, outbox: _o, outboxPending: _p, ...rest } = document;
+  const { _id, pairKey: _pair, ...rest } = withoutOutboxFields(document);
   return { id: _id, ...rest } as Proposal;
 }
 

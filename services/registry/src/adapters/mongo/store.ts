@@ -1,4 +1,10 @@
-import { ensureOutboxIndexes, type OutboxEntry, outboxFields, withOutbox } from '@lienket/eventbus';
+import {
+  ensureOutboxIndexes,
+  type OutboxEntry,
+  outboxFields,
+  withOutbox,
+  withoutOutboxFields,
+} from '@lienket/eventbus';
 import { AppError } from '@lienket/platform';
 import { hsAncestors, vsicAncestors } from '@lienket/reference';
 import type mongoose from 'mongoose';
@@ -69,13 +75,11 @@ const searchFields = [
   'recognitionKinds',
   'certificationKinds',
   'verified',
-  'outbox',
-  'outboxPending',
 ];
 
 function fromDocument<T>(document: Record<string, unknown> | null): T | undefined {
   if (!document) return undefined;
-  const { _id, ...rest } = document;
+  const { _id, ...rest } = withoutOutboxFields(document);
   for (const field of searchFields) delete rest[field];
   if (rest.kind === 'capability' || rest.kind === 'need') delete rest.region;
   return { id: _id, ...rest } as T;
