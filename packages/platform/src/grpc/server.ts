@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { BinaryReader } from '@bufbuild/protobuf/wire';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -91,13 +92,37 @@ export interface GrpcServerOptions {
   log: Logger;
 }
 
-let reflectionPackage: protoLoader.PackageDefinition | undefined;
+/** The raw FileDescriptorProto of every file in a FileDescriptorSet (field 1, repeated bytes). */
+function filesOf(descriptorSet: Uint8Array): Buffer[] {
+  const reader = new BinaryReader(descriptorSet);
+  const files: Buffer[] = [];
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    if (field === 1) files.push(Buffer.from(reader.bytes()));
+    else reader.skip(wireType);
+  }
+  return files;
+}
+
+let descriptorFiles: Buffer[] | undefined;
+
+/**
+ * What reflection serves: every type of the contracts, each carrying all files exactly as buf
+ * compiled them (proto-loader's own per-type file list is lossy: it drops imported files such as
+ * google/protobuf/timestamp.proto, which leaves grpcurl unable to resolve request types), plus
+ * grpc.health.v1. Which services are listed is chosen per server.
+ */
 function reflectionDefinitions(): protoLoader.PackageDefinition {
-  reflectionPackage ??= {
-    ...protoLoader.loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath)),
-    ...protoLoader.loadSync(healthProtoPath),
-  };
-  return reflectionPackage;
+  const raw = readFileSync(descriptorSetPath);
+  descriptorFiles ??= filesOf(raw);
+  const files = descriptorFiles;
+  const contracts = Object.fromEntries(
+    Object.entries(protoLoader.loadFileDescriptorSetFromBuffer(raw)).map(([name, definition]) => [
+      name,
+      { ...definition, fileDescriptorProtos: files },
+    ]),
+  ) as protoLoader.PackageDefinition;
+  return { ...contracts, ...protoLoader.loadSync(healthProtoPath) };
 }
 
 /** Starts a server with the given services, grpc.health.v1 and server reflection. */
@@ -110,7 +135,9 @@ export async function startGrpcServer({
   const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1 });
   const health = new HealthImplementation({ '': 'NOT_SERVING' });
   health.addToServer(server);
-  new ReflectionService(reflectionDefinitions()).addToServer(server);
+  new ReflectionService(reflectionDefinitions(), {
+    services: [...services.map((service) => service.name), 'grpc.health.v1.Health'],
+  }).addToServer(server);
   for (const service of services) {
     server.addService(service.definition, service.implementation);
     health.setStatus(service.name, 'NOT_SERVING');
