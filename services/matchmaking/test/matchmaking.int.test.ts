@@ -313,6 +313,28 @@ describe('matchmaking on real Kafka and the store', () => {
     expect(stored.proposal?.status).toBe(matchmakingV1.ProposalStatus.PROPOSAL_STATUS_RETRACTED);
   });
 
+  it('signals unmet demand when nothing fits, once', async () => {
+    const lonely = await need(buyer, 'Cần 200 con ngựa giống', ['0101']);
+    const [signal] = await infra.collect(Topics.matchmakingDemand, 1, {
+      filter: (m) => m.key?.toString() === lonely.id,
+    });
+    expect(headerText(signal?.headers, 'ce_type')).toBe(Events.demandUnmet.type);
+    expect(matchmakingEventsV1.DemandUnmet.decode(signal?.value as Buffer)).toMatchObject({
+      needId: lonely.id,
+      province: '19',
+      hsCodes: ['0101'],
+      category: 'material',
+      reason: 'no_match_above_threshold',
+    });
+    const listed = await matchClient.listProposals({
+      enterpriseId: '',
+      provinceCode: '19',
+      statuses: [],
+      page: { pageSize: 100, pageToken: '' },
+    });
+    expect(listed.proposals.filter((p) => p.needId === lonely.id)).toEqual([]);
+  });
+
   it('builds an identical index when a fresh instance replays the topics', async () => {
     const fresh = await startMatchmaking(
       matchmakingConfig({
