@@ -208,3 +208,24 @@ describe('a consumer that meets bad messages', () => {
     expect(consumer.stats.duplicates).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('topics', () => {
+  it('are created with their dead-letter topic and kept forever by default', async () => {
+    const admin = infra.kafka.admin();
+    await admin.connect();
+    try {
+      const topic = infra.topicPrefix + Topics.testingProbe;
+      expect(await admin.listTopics()).toEqual(expect.arrayContaining([topic, `${topic}.dlq`]));
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name: topic, configNames: ['retention.ms'] }],
+      });
+      expect(described.resources[0]?.configEntries[0]).toMatchObject({
+        configName: 'retention.ms',
+        configValue: '-1',
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});

@@ -4,13 +4,18 @@ import type { Kafka } from 'kafkajs';
 export interface TopicOptions {
   partitions: number;
   replicationFactor: number;
+  /**
+   * Broker retention for new topics. Defaults to forever (-1): the topics are the record that a
+   * fresh consumer (a new matchmaking instance, a new read model) replays from the beginning.
+   */
+  retentionMs?: number;
 }
 
 /** Creates each topic and its dead-letter topic when missing; existing topics are left as they are. */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly string[],
-  { partitions, replicationFactor }: TopicOptions,
+  { partitions, replicationFactor, retentionMs = -1 }: TopicOptions,
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -27,6 +32,7 @@ export async function ensureTopics(
           // Dead letters are rare and read in order by people: one partition is enough.
           numPartitions: topic.endsWith('.dlq') ? 1 : partitions,
           replicationFactor,
+          configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
         })),
       });
     }
