@@ -291,7 +291,19 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
     },
     async findDuePostings(kind, now, noticeBefore, limit) {
       const documents = await postings
-        .find({ kind, status: 'open', validUntil: { $lte: noticeBefore } }, { projection: { outbox: 0 } })
+        // Past expiry, or inside the notice window and not yet warned (renewal resets the notice),
+        // so postings already warned do not crowd out the rest of a pass.
+        .find(
+          {
+            kind,
+            status: 'open',
+            $or: [
+              { validUntil: { $lte: now } },
+              { validUntil: { $lte: noticeBefore }, expiringNoticeFor: null },
+            ],
+          },
+          { projection: { outbox: 0 } },
+        )
         .sort({ validUntil: 1 })
         .limit(limit)
         .toArray();
