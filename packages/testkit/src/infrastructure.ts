@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** Where the test run found its Kafka and store, and who must stop them afterwards. */
@@ -24,15 +25,49 @@ function dockerEngineAnswers(): boolean {
   }
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * The official apache/kafka image in KRaft mode (@testcontainers/kafka targets Confluent's
+ * images), advertised on a fixed host port so clients outside the container can reach it, and
+ * the official mongo image as a single-node replica set.
+ */
 async function startContainers(): Promise<ResolvedInfrastructure> {
-  const { KafkaContainer } = await import('@testcontainers/kafka');
+  const { GenericContainer, Wait } = await import('testcontainers');
   const { MongoDBContainer } = await import('@testcontainers/mongodb');
+  const port = await freePort();
   const [kafka, mongo] = await Promise.all([
-    new KafkaContainer('apache/kafka:4.1.1').withKraft().start(),
+    new GenericContainer('apache/kafka:4.1.1')
+      .withExposedPorts({ container: 9092, host: port })
+      .withEnvironment({
+        KAFKA_NODE_ID: '1',
+        KAFKA_PROCESS_ROLES: 'broker,controller',
+        KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
+        KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://localhost:${port}`,
+        KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+        KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+        KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+        KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+      })
+      .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+      .start(),
     new MongoDBContainer('mongo:7.0').start(),
   ]);
   return {
-    kafkaBrokers: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`,
+    kafkaBrokers: `localhost:${port}`,
     mongoUrl: `${mongo.getConnectionString()}?directConnection=true`,
     source: 'testcontainers',
     stop: async () => {
