@@ -7,3 +7,4 @@ export * from './grpc/server';
 export * from './lifecycle';
 export * from './logging';
 export * from './problem';
+export * from './versioned';

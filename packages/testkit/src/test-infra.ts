@@ -26,6 +26,8 @@ export interface TestInfra {
     count: number,
     options?: { timeoutMs?: number; filter?: (message: KafkaMessage) => boolean },
   ): Promise<KafkaMessage[]>;
+  /** Every message in `topic` (unprefixed) up to its end as of the call: for exactly-once counts. */
+  readAll(topic: string, options?: { timeoutMs?: number }): Promise<KafkaMessage[]>;
   /** Drops the database, deletes this file's topics, disconnects. */
   close(): Promise<void>;
 }
@@ -92,6 +94,34 @@ export async function openTestInfra(label: string): Promise<TestInfra> {
       });
       try {
         await waitFor(() => messages.length >= count, { timeoutMs, what: `${count} messages on ${topic}` });
+      } finally {
+        await consumer.disconnect();
+      }
+      return messages;
+    },
+    async readAll(topic, { timeoutMs = 20_000 } = {}) {
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(topicPrefix + topic).finally(() => admin.disconnect());
+      const remaining = new Map(
+        ends.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high) - 1]),
+      );
+      const messages: KafkaMessage[] = [];
+      if (remaining.size === 0) return messages;
+      const consumer = kafka.consumer({ groupId: nextGroup('reader') });
+      consumers.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic: topicPrefix + topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const last = remaining.get(partition);
+          if (last === undefined || Number(message.offset) > last) return;
+          messages.push(message);
+          if (Number(message.offset) === last) remaining.delete(partition);
+        },
+      });
+      try {
+        await waitFor(() => remaining.size === 0, { timeoutMs, what: `the end of ${topic}` });
       } finally {
         await consumer.disconnect();
       }

@@ -364,22 +364,10 @@ describe('crash between write and publish', () => {
       .enterprise as registryV1.Enterprise;
     doomedClient.close();
     await doomed.stop();
-    expect(await service.relay.backlog()).toBeGreaterThanOrEqual(0);
 
     // The running instance's relay (the restarted process) drains it.
     await waitFor(async () => (await service.relay.backlog()) === 0, { what: 'the backlog to drain' });
-    const marker = await register();
-    const messages = await infra
-      .collect(Topics.registryEnterprise, 1, { filter: withId(marker.id) })
-      .then(() => infra.collect(Topics.registryEnterprise, 1, { filter: withId(created.id) }));
-    const all: KafkaMessage[] = [];
-    await infra.collect(Topics.registryEnterprise, 1, {
-      filter: (m) => {
-        all.push(m);
-        return withId(marker.id)(m);
-      },
-    });
-    expect(messages).toHaveLength(1);
+    const all = await infra.readAll(Topics.registryEnterprise);
     expect(all.filter(withId(created.id))).toHaveLength(1);
   });
 });

@@ -11,7 +11,7 @@ import {
   SupplyIndex,
   type Weights,
 } from '@lienket/matching';
-import { type Actor, AppError } from '@lienket/platform';
+import { type Actor, AppError, changeVersioned } from '@lienket/platform';
 import type { MatchmakingStore } from '../adapters/mongo/store';
 import {
   acceptProposal,
@@ -223,20 +223,13 @@ export function makeMatchmaking({ store, clock, newId, settings, source, afterWr
     id: string,
     decide: (current: Proposal, now: Date) => { next: Proposal; events: OutboxEntry[] } | undefined,
   ) {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const current = await loadProposal(id);
-      const decision = decide(current, clock());
-      if (!decision) return current;
-      const next = { ...decision.next, version: current.version + 1 };
-      if (await store.saveProposal(next, current.version, decision.events)) {
-        afterWrite();
-        return next;
-      }
-    }
-    throw new AppError('FAILED_PRECONDITION', 'The proposal changed meanwhile; reload and try again', {
-      code: 'VERSION_CONFLICT',
-      messageVi: 'Đề xuất vừa thay đổi; vui lòng tải lại và thử lại',
-    });
+    const { value, changed } = await changeVersioned(
+      () => loadProposal(id),
+      (current) => decide(current, clock()),
+      store.saveProposal,
+    );
+    if (changed) afterWrite();
+    return value;
   }
 
   async function retractOpen(field: 'needId' | 'capabilityId', postingId: string, reason: string) {

@@ -1,6 +1,6 @@
 import { Events } from '@lienket/contracts';
 import { type OutboxEntry, outboxEvent } from '@lienket/eventbus';
-import { type Actor, AppError } from '@lienket/platform';
+import { type Actor, AppError, changeVersioned } from '@lienket/platform';
 import { tokenize } from '@lienket/reference';
 import { formCluster, joinCluster, leaveCluster } from '../domain/cluster';
 import {
@@ -70,58 +70,50 @@ export function makeRegistry({ store, clock, newId, rules, source, afterWrite }:
     return posting;
   }
 
-  /** Re-reads and re-decides once when a concurrent writer got there first. */
-  async function changeEnterprise(
-    id: string,
-    decide: (current: Enterprise, now: Date) => { next: Enterprise; events: OutboxEntry[] } | undefined,
-  ): Promise<Enterprise> {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const current = await loadEnterprise(id);
-      const decision = decide(current, clock());
-      if (!decision) return current;
-      const next = { ...decision.next, version: current.version + 1 };
-      if (await store.saveEnterprise(next, current.version, decision.events)) {
-        afterWrite();
-        return next;
-      }
-    }
-    throw conflict();
+  /** Load, decide, save on the version read (retrying when a concurrent writer won), wake the relay. */
+  async function change<T extends { version: number }>(
+    load: () => Promise<T>,
+    decide: (current: T, now: Date) => { next: T; events: OutboxEntry[] } | undefined,
+    save: (next: T, expectedVersion: number, events: OutboxEntry[]) => Promise<boolean>,
+  ): Promise<T> {
+    const { value, changed } = await changeVersioned(load, (current) => decide(current, clock()), save);
+    if (changed) afterWrite();
+    return value;
   }
 
-  async function changePosting<P extends Posting>(
+  const changeEnterprise = (
+    id: string,
+    decide: (current: Enterprise, now: Date) => { next: Enterprise; events: OutboxEntry[] } | undefined,
+  ) => change(() => loadEnterprise(id), decide, store.saveEnterprise);
+
+  const changePosting = <P extends Posting>(
     id: string,
     kind: P['kind'],
     decide: (current: P, now: Date) => { next: P; events: OutboxEntry[] },
-  ): Promise<P> {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const current = await loadPosting(id);
-      if (current.kind !== kind) throw notFound(kind, id, kind === 'need' ? 'nhu cầu' : 'năng lực');
-      const { next, events } = decide(current as P, clock());
-      const saved = { ...next, version: current.version + 1 };
-      if (await store.savePosting(saved, current.version, events)) {
-        afterWrite();
-        return saved;
-      }
-    }
-    throw conflict();
-  }
+  ) =>
+    change<P>(
+      async () => {
+        const current = await loadPosting(id);
+        if (current.kind !== kind) throw notFound(kind, id, kind === 'need' ? 'nhu cầu' : 'năng lực');
+        return current as P;
+      },
+      decide,
+      store.savePosting,
+    );
 
-  async function changeCluster(
+  const changeCluster = (
     id: string,
     decide: (current: Cluster, now: Date) => { next: Cluster; events: OutboxEntry[] },
-  ) {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const current = await store.findCluster(id);
-      if (!current) throw notFound('cluster', id, 'cụm liên kết');
-      const { next, events } = decide(current, clock());
-      const saved = { ...next, version: current.version + 1 };
-      if (await store.saveCluster(saved, current.version, events)) {
-        afterWrite();
-        return saved;
-      }
-    }
-    throw conflict();
-  }
+  ) =>
+    change(
+      async () => {
+        const current = await store.findCluster(id);
+        if (!current) throw notFound('cluster', id, 'cụm liên kết');
+        return current;
+      },
+      decide,
+      store.saveCluster,
+    );
 
   async function reserve(enterpriseId: string) {
     if (!(await store.reserveOpenPosting(enterpriseId, rules.maxOpenPostings))) throw openPostingLimit(rules);
