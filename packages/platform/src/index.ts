@@ -6,5 +6,6 @@ export * from './grpc/errors';
 export * from './grpc/server';
 export * from './lifecycle';
 export * from './logging';
+export * from './paging';
 export * from './problem';
 export * from './versioned';

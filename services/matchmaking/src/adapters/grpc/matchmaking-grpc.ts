@@ -4,6 +4,8 @@ import {
   type AsyncHandlers,
   actorFrom,
   bindService,
+  decodePageToken,
+  encodePageToken,
   type Logger,
   type ServiceBinding,
 } from '@lienket/platform';
@@ -20,9 +22,6 @@ const statusFromProto: Record<number, ProposalStatus> = {
   [matchmakingV1.ProposalStatus.PROPOSAL_STATUS_EXPIRED]: 'expired',
   [matchmakingV1.ProposalStatus.PROPOSAL_STATUS_RETRACTED]: 'retracted',
 };
-
-const decodeCursor = (token: string) => (token ? Buffer.from(token, 'base64url').toString('utf8') : '');
-const encodeCursor = (id: string) => (id ? Buffer.from(id).toString('base64url') : '');
 
 function checkLimits(limit: number, minScore: number) {
   if (limit < 0 || limit > 100 || minScore < 0 || minScore > 1) {
@@ -66,12 +65,12 @@ export function makeMatchmakingGrpc({
         enterpriseId: request.enterpriseId,
         provinceCode: request.provinceCode,
         statuses: request.statuses.flatMap((s) => statusFromProto[s] ?? []),
-        cursor: decodeCursor(request.page?.pageToken ?? ''),
+        cursor: decodePageToken(request.page?.pageToken ?? ''),
         size: request.page?.pageSize ?? 0,
       });
       return {
         proposals: result.items.map(proposalToProto),
-        page: { nextPageToken: encodeCursor(result.nextCursor), totalSize: result.total },
+        page: { nextPageToken: encodePageToken(result.nextCursor), totalSize: result.total },
       };
     },
     async getProposal(request) {

@@ -3,6 +3,7 @@ import {
   type AsyncHandlers,
   actorFrom,
   bindService,
+  decodePageToken,
   type Logger,
   type ServiceBinding,
 } from '@lienket/platform';
@@ -18,7 +19,6 @@ import {
 } from '../../app/to-proto';
 import type { EnterpriseInput } from '../../domain/enterprise';
 import type { MoneyRange, Posting, Quantity } from '../../domain/model';
-import { decodeCursor } from '../mongo/store';
 
 export const REGISTRY_SERVICE_NAME = 'lienket.registry.v1.RegistryService';
 
@@ -62,7 +62,7 @@ function postingToProto(posting: Posting): api.Posting {
 
 const page = (p: commonV1.PageRequest | undefined) => ({
   size: p?.pageSize ?? 0,
-  cursor: decodeCursor(p?.pageToken ?? ''),
+  cursor: decodePageToken(p?.pageToken ?? ''),
 });
 
 const kindNames = (kinds: registryV1.EnterpriseKind[]) => kinds.flatMap((k) => kindFromProto.get(k) ?? []);

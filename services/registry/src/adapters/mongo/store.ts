@@ -5,7 +5,7 @@ import {
   withOutbox,
   withoutOutboxFields,
 } from '@lienket/eventbus';
-import { AppError } from '@lienket/platform';
+import { AppError, encodePageToken } from '@lienket/platform';
 import { hsAncestors, vsicAncestors } from '@lienket/reference';
 import type mongoose from 'mongoose';
 import type {
@@ -101,10 +101,6 @@ function cursorPage(filter: Filter, page: PageRequest): { filter: Filter; size: 
   return { filter: page.cursor ? { ...filter, _id: { $lt: page.cursor } } : filter, size };
 }
 
-export const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
-export const decodeCursor = (token: string) =>
-  token ? Buffer.from(token, 'base64url').toString('utf8') : '';
-
 export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string) => string): RegistryStore {
   const enterprises = db.collection<Record<string, unknown> & { _id: string }>(collections.enterprises);
   const postings = db.collection<Record<string, unknown> & { _id: string }>(collections.postings);
@@ -156,7 +152,7 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
     ]);
     const items = documents.slice(0, size).map((d) => fromDocument<T>(d) as T);
     const last = documents.length > size ? documents[size - 1] : undefined;
-    return { items, total, nextCursor: last ? encodeCursor(String(last._id)) : '' };
+    return { items, total, nextCursor: last ? encodePageToken(String(last._id)) : '' };
   }
 
   async function conditionalSave(
