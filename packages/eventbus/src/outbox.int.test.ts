@@ -1,4 +1,4 @@
-import { Events, Topics, type testingV1 } from '@lienket/contracts';
+import { Events, Topics, testingV1 } from '@lienket/contracts';
 import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
 import { headerText } from './cloudevents';
@@ -161,16 +161,24 @@ describe('outbox relay on the real store and Kafka', () => {
     await relay.stop();
     const wanted = new Set(written);
     const seen = new Set<string>();
+    const sequencesByProbe = new Map<string, number[]>();
     await infra.collect(Topics.testingProbe, wanted.size, {
       filter: (m) => {
         const id = headerText(m.headers, 'ce_id') ?? '';
         if (!wanted.has(id) || seen.has(id)) return false;
         seen.add(id);
+        const key = m.key?.toString() ?? '';
+        const sequences = sequencesByProbe.get(key) ?? [];
+        sequences.push(testingV1.ProbePinged.decode(m.value as Buffer).sequence);
+        sequencesByProbe.set(key, sequences);
         return true;
       },
     });
     expect(seen.size).toBe(100);
     // Per-aggregate order survives: each probe's events arrive in sequence order.
+    expect(sequencesByProbe.size).toBe(10);
+    for (const sequences of sequencesByProbe.values())
+      expect(sequences).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('parks an event the broker refuses for good and keeps publishing the others', async () => {

@@ -28,8 +28,12 @@ export async function changeVersioned<T extends Versioned, E>(
     const next = { ...decision.next, version: current.version + 1 };
     if (await save(next, current.version, decision.events)) return { value: next, changed: true };
   }
-  throw new AppError('FAILED_PRECONDITION', 'Changed by someone else meanwhile; reload and try again', {
+  throw versionConflict();
+}
+
+/** The stored version is not the one the caller read or named. */
+export const versionConflict = (): AppError =>
+  new AppError('FAILED_PRECONDITION', 'Changed by someone else meanwhile; reload and try again', {
     code: 'VERSION_CONFLICT',
     messageVi: 'Dữ liệu vừa được người khác thay đổi; vui lòng tải lại và thử lại',
   });
-}

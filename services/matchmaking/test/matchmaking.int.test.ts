@@ -19,6 +19,7 @@ import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
 import { registryConfigSchema } from '../../registry/src/config';
 import { startRegistry } from '../../registry/src/service';
+import { validTaxCode } from '../../registry/test/fixtures';
 import { matchmakingConfigSchema } from '../src/config';
 import { startMatchmaking } from '../src/service';
 
@@ -81,15 +82,7 @@ const firm = (enterpriseId: string): Actor => ({
 const as = (actor: Actor) => ({ metadata: actorMetadata(actor) });
 
 let seq = 0;
-function taxCode(): string {
-  const weights = [31, 29, 23, 19, 17, 13, 7, 5, 3];
-  for (;;) {
-    seq += 1;
-    const nine = String(200_000_000 + Math.floor(Math.random() * 700_000_000) + seq).slice(-9);
-    const digit = 10 - (weights.reduce((s, w, k) => s + w * Number(nine[k]), 0) % 11);
-    if (digit < 10) return `${nine}${digit}`;
-  }
-}
+const taxCode = () => validTaxCode(200_000_000 + Math.floor(Math.random() * 600_000_000) + (seq += 1) * 11);
 
 async function enterprise(name: string, provinceCode: string, extra: Partial<reg.EnterpriseInput> = {}) {
   const response = await registryClient.registerEnterprise(

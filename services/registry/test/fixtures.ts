@@ -2,6 +2,7 @@ import type { Actor } from '@lienket/platform';
 import type { EnterpriseInput } from '../src/domain/enterprise';
 import type { Enterprise } from '../src/domain/model';
 import type { CapabilityInput, NeedInput } from '../src/domain/postings';
+import { taxCodeCheckDigit } from '../src/domain/tax-code';
 
 /** Builders for domain tests: a valid value, with overrides. */
 export const now = new Date('2026-03-01T00:00:00Z');
@@ -96,3 +97,12 @@ export const officerOf = (province: string): Actor => ({
   provinceCode: province,
   subject: `officer-${province}`,
 });
+
+/** The first valid 10-digit tax code at or after the nine-digit number `from` (check digit by the domain rule). */
+export function validTaxCode(from: number): string {
+  for (let i = from; ; i += 1) {
+    const nine = String(100_000_000 + (i % 900_000_000)).slice(-9);
+    const digit = taxCodeCheckDigit(nine);
+    if (digit !== undefined) return `${nine}${digit}`;
+  }
+}

@@ -13,6 +13,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { importEnterprises } from '../src/cli/importer';
 import { registryConfigSchema } from '../src/config';
 import { startRegistry } from '../src/service';
+import { validTaxCode } from './fixtures';
 
 let infra: TestInfra;
 let service: Awaited<ReturnType<typeof startRegistry>>;
@@ -63,15 +64,7 @@ const firm = (enterpriseId: string): Actor => ({
   subject: `user-${enterpriseId}`,
 });
 
-// Valid tax codes: nine digits plus their check digit.
-function taxCode(n: number): string {
-  const weights = [31, 29, 23, 19, 17, 13, 7, 5, 3];
-  for (let i = n; ; i += 1) {
-    const nine = String(100_000_000 + i).slice(-9);
-    const digit = 10 - (weights.reduce((s, w, k) => s + w * Number(nine[k]), 0) % 11);
-    if (digit < 10) return `${nine}${digit}`;
-  }
-}
+const taxCode = validTaxCode;
 
 const input = (overrides: Partial<api.EnterpriseInput> = {}): api.EnterpriseInput =>
   api.EnterpriseInput.fromPartial({

@@ -1,6 +1,6 @@
 import { Events } from '@lienket/contracts';
 import { type OutboxEntry, outboxEvent } from '@lienket/eventbus';
-import { type Actor, AppError, changeVersioned } from '@lienket/platform';
+import { type Actor, AppError, changeVersioned, versionConflict } from '@lienket/platform';
 import { tokenize } from '@lienket/reference';
 import { formCluster, joinCluster, leaveCluster } from '../domain/cluster';
 import {
@@ -45,12 +45,6 @@ const notFound = (what: string, id: string, whatVi: string) =>
   new AppError('NOT_FOUND', `No ${what} ${id}`, {
     code: `${what.toUpperCase()}_NOT_FOUND`,
     messageVi: `Không tìm thấy ${whatVi} ${id}`,
-  });
-
-const conflict = () =>
-  new AppError('FAILED_PRECONDITION', 'Changed by someone else meanwhile; reload and try again', {
-    code: 'VERSION_CONFLICT',
-    messageVi: 'Dữ liệu vừa được người khác thay đổi; vui lòng tải lại và thử lại',
   });
 
 /** The registry's use cases: load, decide with the domain, save state and events together, return. */
@@ -147,7 +141,7 @@ export function makeRegistry({ store, clock, newId, rules, source, afterWrite }:
     ): Promise<Enterprise> {
       requireActsFor(actor, id);
       return changeEnterprise(id, (current, now) => {
-        if (expectedVersion && current.version !== expectedVersion) throw conflict();
+        if (expectedVersion && current.version !== expectedVersion) throw versionConflict();
         const { enterprise, changed } = updateEnterprise(current, input, mask, now);
         if (changed.length === 0) return undefined;
         return {
