@@ -81,8 +81,7 @@ const firm = (enterpriseId: string): Actor => ({
 });
 const as = (actor: Actor) => ({ metadata: actorMetadata(actor) });
 
-let seq = 0;
-const taxCode = () => validTaxCode(200_000_000 + Math.floor(Math.random() * 600_000_000) + (seq += 1) * 11);
+const taxCode = () => validTaxCode(200_000_000 + Math.floor(Math.random() * 600_000_000));
 
 async function enterprise(name: string, provinceCode: string, extra: Partial<reg.EnterpriseInput> = {}) {
   const response = await registryClient.registerEnterprise(
