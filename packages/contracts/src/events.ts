@@ -1,6 +1,7 @@
 import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import * as matchmaking from '../gen/lienket/matchmaking/v1/events';
 import * as registry from '../gen/lienket/registry/v1/events';
+import * as techtransfer from '../gen/lienket/techtransfer/v1/events';
 import { ProbePinged } from '../gen/lienket/testing/v1/testing';
 
 /** The shape ts-proto generates for every message: enough to put it on and take it off the wire. */
@@ -42,6 +43,11 @@ export const Topics = Object.freeze({
   registryCluster: 'lienket.registry.cluster.v1',
   matchmakingProposal: 'lienket.matchmaking.proposal.v1',
   matchmakingDemand: 'lienket.matchmaking.demand.v1',
+  techtransferOffer: 'lienket.techtransfer.offer.v1',
+  techtransferRequest: 'lienket.techtransfer.request.v1',
+  techtransferInterest: 'lienket.techtransfer.interest.v1',
+  techtransferProgramme: 'lienket.techtransfer.programme.v1',
+  techtransferCoFunding: 'lienket.techtransfer.cofunding.v1',
 });
 
 function registryEvent<T>(
@@ -68,6 +74,20 @@ function matchmakingEvent<T>(
     `vn.lienket.matchmaking.${aggregate}.${verb}.v1`,
     `lienket.matchmaking.${aggregate}.v1`,
     `lienket.matchmaking.v1.${message}`,
+    codec,
+  );
+}
+
+function techtransferEvent<T>(
+  aggregate: 'offer' | 'request' | 'interest' | 'programme' | 'cofunding',
+  verb: string,
+  message: string,
+  codec: MessageCodec<T>,
+): EventDefinition<T> {
+  return defineEvent(
+    `vn.lienket.techtransfer.${aggregate}.${verb}.v1`,
+    `lienket.techtransfer.${aggregate}.v1`,
+    `lienket.techtransfer.v1.${message}`,
     codec,
   );
 }
@@ -147,6 +167,86 @@ export const Events = Object.freeze({
     matchmaking.LinkageEstablished,
   ),
   demandUnmet: matchmakingEvent('demand', 'unmet', 'DemandUnmet', matchmaking.DemandUnmet),
+
+  offerPublished: techtransferEvent('offer', 'published', 'OfferPublished', techtransfer.OfferPublished),
+  offerWithdrawn: techtransferEvent('offer', 'withdrawn', 'OfferWithdrawn', techtransfer.OfferWithdrawn),
+  offerExpired: techtransferEvent('offer', 'expired', 'OfferExpired', techtransfer.OfferExpired),
+  offerRenewed: techtransferEvent('offer', 'renewed', 'OfferRenewed', techtransfer.OfferRenewed),
+  requestPosted: techtransferEvent('request', 'posted', 'RequestPosted', techtransfer.RequestPosted),
+  requestClosed: techtransferEvent('request', 'closed', 'RequestClosed', techtransfer.RequestClosed),
+  interestExpressed: techtransferEvent(
+    'interest',
+    'expressed',
+    'InterestExpressed',
+    techtransfer.InterestExpressed,
+  ),
+  interestAccepted: techtransferEvent(
+    'interest',
+    'accepted',
+    'InterestAccepted',
+    techtransfer.InterestAccepted,
+  ),
+  interestDeclined: techtransferEvent(
+    'interest',
+    'declined',
+    'InterestDeclined',
+    techtransfer.InterestDeclined,
+  ),
+  interestWithdrawn: techtransferEvent(
+    'interest',
+    'withdrawn',
+    'InterestWithdrawn',
+    techtransfer.InterestWithdrawn,
+  ),
+  interestExpired: techtransferEvent('interest', 'expired', 'InterestExpired', techtransfer.InterestExpired),
+  interestReminder: techtransferEvent(
+    'interest',
+    'reminder',
+    'InterestReminder',
+    techtransfer.InterestReminder,
+  ),
+  agreementSigned: techtransferEvent(
+    'interest',
+    'agreement_signed',
+    'AgreementSigned',
+    techtransfer.AgreementSigned,
+  ),
+  negotiationAbandoned: techtransferEvent(
+    'interest',
+    'negotiation_abandoned',
+    'NegotiationAbandoned',
+    techtransfer.NegotiationAbandoned,
+  ),
+  programmeBudgetChanged: techtransferEvent(
+    'programme',
+    'budget_changed',
+    'ProgrammeBudgetChanged',
+    techtransfer.ProgrammeBudgetChanged,
+  ),
+  coFundingRequested: techtransferEvent(
+    'cofunding',
+    'requested',
+    'CoFundingRequested',
+    techtransfer.CoFundingRequested,
+  ),
+  coFundingApproved: techtransferEvent(
+    'cofunding',
+    'approved',
+    'CoFundingApproved',
+    techtransfer.CoFundingApproved,
+  ),
+  coFundingRejected: techtransferEvent(
+    'cofunding',
+    'rejected',
+    'CoFundingRejected',
+    techtransfer.CoFundingRejected,
+  ),
+  coFundingDisbursed: techtransferEvent(
+    'cofunding',
+    'disbursed',
+    'CoFundingDisbursed',
+    techtransfer.CoFundingDisbursed,
+  ),
 });
 
 const byType = new Map<string, EventDefinition>(

@@ -5,6 +5,10 @@ export * as matchmakingServiceV1 from '../gen/lienket/matchmaking/v1/matchmaking
 export * as registryEventsV1 from '../gen/lienket/registry/v1/events';
 export * as registryV1 from '../gen/lienket/registry/v1/registry';
 export * as registryServiceV1 from '../gen/lienket/registry/v1/registry_service';
+export * as techtransferEventsV1 from '../gen/lienket/techtransfer/v1/events';
+export * as techtransferV1 from '../gen/lienket/techtransfer/v1/techtransfer';
+export * as techtransferServiceV1 from '../gen/lienket/techtransfer/v1/techtransfer_service';
 export * as testingV1 from '../gen/lienket/testing/v1/testing';
 export { descriptorSetPath } from './descriptor';
+export * from './enums';
 export * from './events';

@@ -1,3 +1,4 @@
+export * from './aggregates';
 export * from './cloudevents';
 export * from './consumer';
 export * from './kafka';

@@ -1,3 +1,4 @@
+export { demandFromNeed, partyFromEnterprise, supplyFromCapability, titleOf } from './from-registry';
 export { MinHeap } from './heap';
 export { unknownParty } from './index-core';
 export { DemandIndex, type RankedDemand } from './index-demand';

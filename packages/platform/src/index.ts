@@ -4,6 +4,7 @@ export * from './grpc/actor';
 export * from './grpc/client';
 export * from './grpc/errors';
 export * from './grpc/server';
+export * from './ids';
 export * from './lifecycle';
 export * from './logging';
 export * from './paging';

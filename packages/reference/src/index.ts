@@ -3,4 +3,5 @@ export * from './provinces';
 export * from './recognitions';
 export * from './regions';
 export * from './text';
+export * from './validation';
 export * from './vsic';

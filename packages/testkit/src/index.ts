@@ -1,3 +1,4 @@
+export * from './grpc';
 export * from './infrastructure';
 export * from './test-infra';
 export * from './tracing';

@@ -7,7 +7,7 @@ import {
   ensureTopics,
   on,
 } from '@lienket/eventbus';
-import { type Logger, startGrpcServer, startPeriodicJob } from '@lienket/platform';
+import { type Logger, startGrpcServer, startPeriodicJob, uuidv7 } from '@lienket/platform';
 import { regionOf } from '@lienket/reference';
 import mongoose from 'mongoose';
 import { makeRegistryGrpc } from './adapters/grpc/registry-grpc';
@@ -17,7 +17,6 @@ import {
   grantContacts,
   outboxCollections,
 } from './adapters/mongo/store';
-import { uuidv7 } from './app/ids';
 import { makeRegistry } from './app/registry';
 import type { RegistryConfig } from './config';
 import { defaultPostingRules } from './domain/postings';

@@ -8,7 +8,7 @@ import {
   type PromiseClient,
   parseConfig,
 } from '@lienket/platform';
-import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
+import { listGrpcServices, openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
 import { importEnterprises } from '../src/cli/importer';
 import { registryConfigSchema } from '../src/config';
@@ -447,44 +447,10 @@ describe('bulk import', () => {
 
 describe('the gRPC server', () => {
   it('lists RegistryService and health through reflection, as grpcurl does', async () => {
-    const grpc = await import('@grpc/grpc-js');
-    const protoLoader = await import('@grpc/proto-loader');
-    const { join } = await import('node:path');
-    const reflectionProto = join(
-      require.resolve('@grpc/reflection/package.json'),
-      '../build/proto/grpc/reflection/v1/reflection.proto',
-    );
-    const definition = grpc.loadPackageDefinition(protoLoader.loadSync(reflectionProto)) as unknown as {
-      grpc: {
-        reflection: {
-          v1: {
-            ServerReflection: new (
-              address: string,
-              credentials: unknown,
-            ) => {
-              ServerReflectionInfo(): import('@grpc/grpc-js').ClientDuplexStream<unknown, unknown>;
-              close(): void;
-            };
-          };
-        };
-      };
-    };
-    const reflection = new definition.grpc.reflection.v1.ServerReflection(
-      `127.0.0.1:${service.grpcPort}`,
-      grpc.credentials.createInsecure(),
-    );
-    const stream = reflection.ServerReflectionInfo();
-    const answer = new Promise<{ listServicesResponse: { service: { name: string }[] } }>(
-      (resolve, reject) => {
-        stream.on('data', (data) => resolve(data as never));
-        stream.on('error', reject);
-      },
-    );
-    stream.write({ listServices: '' });
-    const names = (await answer).listServicesResponse.service.map((s) => s.name);
-    stream.end();
-    reflection.close();
-    expect(names.sort()).toEqual(['grpc.health.v1.Health', 'lienket.registry.v1.RegistryService']);
+    expect(await listGrpcServices(`127.0.0.1:${service.grpcPort}`)).toEqual([
+      'grpc.health.v1.Health',
+      'lienket.registry.v1.RegistryService',
+    ]);
   });
 });
 

@@ -4,11 +4,14 @@ import {
   type Component,
   type Demand,
   DemandIndex,
+  demandFromNeed,
   explainPair,
   type Party,
+  partyFromEnterprise,
   type Scored,
   type Supply,
   SupplyIndex,
+  supplyFromCapability,
   type Weights,
 } from '@lienket/matching';
 import { type Actor, AppError, changeVersioned } from '@lienket/platform';
@@ -23,7 +26,6 @@ import {
   retractProposal,
   sideOf,
 } from '../domain/proposal';
-import { demandFromNeed, partyFromEnterprise, supplyFromCapability } from './projection';
 
 export interface MatchmakingSettings {
   /** Proposals created per new posting, at most. */

@@ -1,5 +1,5 @@
 import { AppError, invalidArgument } from '@lienket/platform';
-import { messages } from './messages';
+import { messages } from '@lienket/reference';
 import type { Cluster, Enterprise } from './model';
 
 export function formCluster(

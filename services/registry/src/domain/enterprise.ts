@@ -3,11 +3,11 @@ import {
   foldVietnamese,
   isValidRecognition,
   isValidVsicCode,
+  messages,
   type RecognitionKind,
   regionOf,
   resolveProvinceCode,
 } from '@lienket/reference';
-import { messages } from './messages';
 import type { Actor, Contact, Enterprise, EnterpriseKind, Recognition, SizeBand, Trademark } from './model';
 import { requireOfficerOf } from './policy';
 import { checkTaxCode } from './tax-code';

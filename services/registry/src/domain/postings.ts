@@ -1,14 +1,13 @@
 import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform';
 import {
+  checkProductCodes,
+  checkProvinceCodes,
   foldVietnamese,
-  isValidHsCode,
   isValidRecognition,
-  isValidVsicCode,
+  messages,
   type RegionCode,
   regions,
-  resolveProvinceCode,
 } from '@lienket/reference';
-import { messages } from './messages';
 import type { Capability, Enterprise, MoneyRange, Need, NeedCategory, Posting, Quantity } from './model';
 
 const DAY = 86_400_000;
@@ -76,21 +75,6 @@ function checkText(
   if (input.description.length > 5_000) violations.push(messages.length(`${prefix}.description`, 0, 5_000));
 }
 
-function checkCodes(input: CodesInput, prefix: string, violations: FieldViolation[]) {
-  const hsCodes = [...new Set(input.hsCodes.map((c) => c.trim()).filter(Boolean))];
-  const vsicCodes = [...new Set(input.vsicCodes.map((c) => c.trim()).filter(Boolean))];
-  if (hsCodes.length + vsicCodes.length === 0) violations.push(messages.noProductCode(`${prefix}.hsCodes`));
-  if (hsCodes.length > 20) violations.push(messages.tooMany(`${prefix}.hsCodes`, 20));
-  if (vsicCodes.length > 20) violations.push(messages.tooMany(`${prefix}.vsicCodes`, 20));
-  hsCodes.forEach((code, i) => {
-    if (!isValidHsCode(code)) violations.push(messages.invalidHs(`${prefix}.hsCodes[${i}]`, code));
-  });
-  vsicCodes.forEach((code, i) => {
-    if (!isValidVsicCode(code)) violations.push(messages.invalidVsic(`${prefix}.vsicCodes[${i}]`, code));
-  });
-  return { hsCodes, vsicCodes };
-}
-
 function checkQuantity(
   quantity: Quantity | null,
   field: string,
@@ -106,16 +90,6 @@ function checkQuantity(
   const unit = quantity.unit.trim().toLowerCase();
   if (!unit) violations.push(messages.unit(`${field}.unit`));
   return { value: quantity.value, unit };
-}
-
-function checkProvinces(codes: string[], field: string, violations: FieldViolation[]): string[] {
-  const resolved: string[] = [];
-  codes.forEach((code, i) => {
-    const province = resolveProvinceCode(code.trim());
-    if (province) resolved.push(province.code);
-    else violations.push(messages.unknownProvince(`${field}[${i}]`, code));
-  });
-  return [...new Set(resolved)];
 }
 
 function checkCertifications(kinds: string[], field: string, violations: FieldViolation[]): string[] {
@@ -193,12 +167,12 @@ export function postCapability(
   const p = 'capability';
   const violations: FieldViolation[] = [];
   checkText(input, p, violations);
-  const codes = checkCodes(input, p, violations);
+  const codes = checkProductCodes(input, p, violations);
   const monthlyCapacity = checkQuantity(input.monthlyCapacity, `${p}.monthlyCapacity`, violations, true);
   const minimumOrder = checkQuantity(input.minimumOrder, `${p}.minimumOrder`, violations, false);
   if (input.leadTimeDays < 0 || input.leadTimeDays > 3_650)
     violations.push(messages.range(`${p}.leadTimeDays`, 0, 3_650));
-  const servedProvinces = checkProvinces(input.servedProvinces, `${p}.servedProvinces`, violations);
+  const servedProvinces = checkProvinceCodes(input.servedProvinces, `${p}.servedProvinces`, violations);
   const known = new Set(regions.map((r) => r.code as string));
   input.servedRegions.forEach((code, i) => {
     if (!known.has(code)) violations.push(messages.unknownRegion(`${p}.servedRegions[${i}]`, code));
@@ -250,7 +224,7 @@ export function postNeed(
   const violations: FieldViolation[] = [];
   checkText(input, p, violations);
   if (!input.category) violations.push(messages.required(`${p}.category`));
-  const codes = checkCodes(input, p, violations);
+  const codes = checkProductCodes(input, p, violations);
   const quantityPerMonth = checkQuantity(input.quantityPerMonth, `${p}.quantityPerMonth`, violations, true);
   if (input.deadline && input.deadline.getTime() <= now.getTime())
     violations.push(messages.future(`${p}.deadline`));
@@ -259,8 +233,12 @@ export function postNeed(
     `${p}.requiredCertifications`,
     violations,
   );
-  const preferredProvinces = checkProvinces(input.preferredProvinces, `${p}.preferredProvinces`, violations);
-  const excludedProvinces = checkProvinces(input.excludedProvinces, `${p}.excludedProvinces`, violations);
+  const preferredProvinces = checkProvinceCodes(
+    input.preferredProvinces,
+    `${p}.preferredProvinces`,
+    violations,
+  );
+  const excludedProvinces = checkProvinceCodes(input.excludedProvinces, `${p}.excludedProvinces`, violations);
   const budget = checkMoney(input.budget, `${p}.budget`, violations);
   const fallback =
     input.deadline &&

@@ -1,6 +1,6 @@
 import { registryV1 } from '@lienket/contracts';
-import type { Demand, Party, Supply } from '@lienket/matching';
 import { tokenize } from '@lienket/reference';
+import type { Demand, Party, Supply } from './types';
 
 /** Registry payloads → what matching sees. Pure mapping; the consumer feeds it. */
 const kinds: Record<number, string> = {

@@ -1,4 +1,14 @@
-import type { FieldViolation } from '@lienket/platform';
+import { isValidHsCode } from './hs';
+import { resolveProvinceCode } from './provinces';
+import { isValidVsicCode } from './vsic';
+
+/** A rejected field with its reason in English and Vietnamese (the shape of the platform's FieldViolation). */
+export interface FieldViolation {
+  field: string;
+  reason: string;
+  description: string;
+  descriptionVi: string;
+}
 
 /** Bilingual rule messages a person understands: English first, Vietnamese second. */
 export const messages = {
@@ -118,4 +128,35 @@ function violation(
   descriptionVi: string,
 ): FieldViolation {
   return { field, reason, description, descriptionVi };
+}
+
+/** Trimmed, de-duplicated HS and VSIC codes; at least one code, at most 20 of each, each one valid. */
+export function checkProductCodes(
+  input: { hsCodes: string[]; vsicCodes: string[] },
+  prefix: string,
+  violations: FieldViolation[],
+): { hsCodes: string[]; vsicCodes: string[] } {
+  const hsCodes = [...new Set(input.hsCodes.map((c) => c.trim()).filter(Boolean))];
+  const vsicCodes = [...new Set(input.vsicCodes.map((c) => c.trim()).filter(Boolean))];
+  if (hsCodes.length + vsicCodes.length === 0) violations.push(messages.noProductCode(`${prefix}.hsCodes`));
+  if (hsCodes.length > 20) violations.push(messages.tooMany(`${prefix}.hsCodes`, 20));
+  if (vsicCodes.length > 20) violations.push(messages.tooMany(`${prefix}.vsicCodes`, 20));
+  hsCodes.forEach((code, i) => {
+    if (!isValidHsCode(code)) violations.push(messages.invalidHs(`${prefix}.hsCodes[${i}]`, code));
+  });
+  vsicCodes.forEach((code, i) => {
+    if (!isValidVsicCode(code)) violations.push(messages.invalidVsic(`${prefix}.vsicCodes[${i}]`, code));
+  });
+  return { hsCodes, vsicCodes };
+}
+
+/** Current province codes for current or legacy ones, de-duplicated; unknown codes are violations. */
+export function checkProvinceCodes(codes: string[], field: string, violations: FieldViolation[]): string[] {
+  const resolved: string[] = [];
+  codes.forEach((code, i) => {
+    const province = resolveProvinceCode(code.trim());
+    if (province) resolved.push(province.code);
+    else violations.push(messages.unknownProvince(`${field}[${i}]`, code));
+  });
+  return [...new Set(resolved)];
 }
