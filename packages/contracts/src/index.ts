@@ -12,3 +12,4 @@ export * as testingV1 from '../gen/lienket/testing/v1/testing';
 export { descriptorSetPath } from './descriptor';
 export * from './enums';
 export * from './events';
+export * from './json-schema';

@@ -252,13 +252,33 @@ describe('matchmaking on real Kafka and the store', () => {
     await expect(contact(neighbour.id, buyer.id)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
   });
 
+  it('shows a proposal to its parties and their provinces only', async () => {
+    const proposal = proposals[0] as matchmakingV1.Proposal;
+    const read = (actor: Actor) => matchClient.getProposal({ proposalId: proposal.id }, as(actor));
+    expect((await read(firm(proposal.buyerEnterpriseId))).proposal?.id).toBe(proposal.id);
+    expect((await read(firm(proposal.supplierEnterpriseId))).proposal?.id).toBe(proposal.id);
+    const officer: Actor = { role: 'province', enterpriseId: '', provinceCode: proposal.buyerProvince, subject: 'o' };
+    expect((await read(officer)).proposal?.id).toBe(proposal.id);
+    for (const stranger of [firm('someone-else'), { ...officer, provinceCode: '01' }, { ...admin, role: 'analyst' } as Actor]) {
+      await expect(read(stranger)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    }
+    const list = (actor: Actor, enterpriseId: string, provinceCode = '') =>
+      matchClient.listProposals({ enterpriseId, provinceCode, statuses: [], page: undefined }, as(actor));
+    expect((await list(firm(proposal.buyerEnterpriseId), proposal.buyerEnterpriseId)).proposals.length).toBeGreaterThan(0);
+    await expect(list(firm('someone-else'), proposal.buyerEnterpriseId)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+    await expect(list({ ...admin, role: 'analyst' } as Actor, '', '19')).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+    await expect(list({ ...officer, provinceCode: '01' }, '', proposal.buyerProvince)).rejects.toMatchObject({
+      kind: 'PERMISSION_DENIED',
+    });
+  });
+
   it('creates no duplicate proposals from duplicate or repeated events', async () => {
     const before = await matchClient.listProposals({
       enterpriseId: buyer.id,
       provinceCode: '',
       statuses: [],
       page: undefined,
-    });
+    }, as(admin));
     // Replay the need's NeedPosted twice: once as the same event, once as a new event for the same need.
     const [needEvent] = await infra.collect(Topics.registryNeed, 1, {
       filter: (m) => m.key?.toString() === posted.id,
@@ -289,7 +309,7 @@ describe('matchmaking on real Kafka and the store', () => {
       provinceCode: '',
       statuses: [],
       page: undefined,
-    });
+    }, as(admin));
     expect(after.page?.totalSize).toBe((before.page?.totalSize ?? 0) + 1);
   });
 
@@ -303,7 +323,7 @@ describe('matchmaking on real Kafka and the store', () => {
       filter: (m) =>
         headerText(m.headers, 'ce_type') === Events.matchRetracted.type && m.key?.toString() === open.id,
     });
-    const stored = await matchClient.getProposal({ proposalId: open.id });
+    const stored = await matchClient.getProposal({ proposalId: open.id }, as(admin));
     expect(stored.proposal?.status).toBe(matchmakingV1.ProposalStatus.PROPOSAL_STATUS_RETRACTED);
   });
 
@@ -325,7 +345,7 @@ describe('matchmaking on real Kafka and the store', () => {
       provinceCode: '19',
       statuses: [],
       page: { pageSize: 100, pageToken: '' },
-    });
+    }, as(admin));
     expect(listed.proposals.filter((p) => p.needId === lonely.id)).toEqual([]);
   });
 
@@ -365,7 +385,7 @@ describe('matchmaking on real Kafka and the store', () => {
               provinceCode: '',
               statuses: [],
               page: undefined,
-            });
+            }, as(admin));
             return (page.page?.totalSize ?? 0) >= 2 ? page : undefined;
           },
           { what: `proposals for ${n.id}` },

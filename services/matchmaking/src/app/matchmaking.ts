@@ -15,7 +15,7 @@ import {
   type Weights,
 } from '@lienket/matching';
 import { type Actor, AppError, changeVersioned } from '@lienket/platform';
-import type { MatchmakingStore } from '../adapters/mongo/store';
+import type { MatchmakingStore, ProposalQuery } from '../adapters/mongo/store';
 import {
   acceptProposal,
   declineProposal,
@@ -445,8 +445,34 @@ export function makeMatchmaking({ store, clock, newId, settings, source, afterWr
             reasonVi: verdict.exclusions.map((e) => e.detailVi).join('; '),
           };
     },
-    listProposals: store.listProposals,
-    getProposal: loadProposal,
+    /** An enterprise lists its own proposals, an officer its province's, an admin any; analysts none. */
+    listProposals(actor: Actor, query: ProposalQuery) {
+      if (actor.role === 'enterprise' && query.enterpriseId !== actor.enterpriseId)
+        throw readDenied('An enterprise lists its own proposals', 'Doanh nghiệp chỉ xem được đề xuất của mình');
+      if (actor.role === 'province' && query.provinceCode !== actor.provinceCode)
+        throw readDenied('Officers list their own province’s proposals', 'Cán bộ chỉ xem được đề xuất của tỉnh mình');
+      if (actor.role === 'analyst' || actor.role === 'anonymous')
+        throw readDenied('Proposals are for their parties and provinces', 'Đề xuất chỉ dành cho các bên và tỉnh liên quan');
+      return store.listProposals(query);
+    },
+
+    /** Its two parties, officers of either province and admins read a proposal; to anyone else it does not exist. */
+    async getProposal(actor: Actor, id: string): Promise<Proposal> {
+      const proposal = await loadProposal(id);
+      const allowed =
+        actor.role === 'admin' ||
+        actor.role === 'service' ||
+        (actor.role === 'enterprise' &&
+          (actor.enterpriseId === proposal.buyerEnterpriseId || actor.enterpriseId === proposal.supplierEnterpriseId)) ||
+        (actor.role === 'province' &&
+          (actor.provinceCode === proposal.buyerProvince || actor.provinceCode === proposal.supplierProvince));
+      if (!allowed)
+        throw new AppError('NOT_FOUND', `No proposal ${id}`, {
+          code: 'PROPOSAL_NOT_FOUND',
+          messageVi: `Không tìm thấy đề xuất ${id}`,
+        });
+      return proposal;
+    },
 
     // ---- commands ------------------------------------------------------------------------------
     async accept(actor: Actor, id: string): Promise<Proposal> {
@@ -524,3 +550,6 @@ export function makeMatchmaking({ store, clock, newId, settings, source, afterWr
 }
 
 export type Matchmaking = ReturnType<typeof makeMatchmaking>;
+
+const readDenied = (message: string, messageVi: string) =>
+  new AppError('PERMISSION_DENIED', message, { code: 'NOT_ALLOWED', messageVi });

@@ -60,8 +60,8 @@ export function makeMatchmakingGrpc({
     async explainMatch(request) {
       return matchmaking.explain(request.needId, request.capabilityId);
     },
-    async listProposals(request) {
-      const result = await matchmaking.listProposals({
+    async listProposals(request, { metadata }) {
+      const result = await matchmaking.listProposals(actorFrom(metadata), {
         enterpriseId: request.enterpriseId,
         provinceCode: request.provinceCode,
         statuses: request.statuses.flatMap((s) => statusFromProto[s] ?? []),
@@ -73,8 +73,8 @@ export function makeMatchmakingGrpc({
         page: { nextPageToken: encodePageToken(result.nextCursor), totalSize: result.total },
       };
     },
-    async getProposal(request) {
-      return { proposal: proposalToProto(await matchmaking.getProposal(request.proposalId)) };
+    async getProposal(request, { metadata }) {
+      return { proposal: proposalToProto(await matchmaking.getProposal(actorFrom(metadata), request.proposalId)) };
     },
     async acceptProposal(request, { metadata }) {
       return { proposal: proposalToProto(await matchmaking.accept(actorFrom(metadata), request.proposalId)) };

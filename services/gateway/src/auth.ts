@@ -1,0 +1,89 @@
+import { type Actor, AppError, anonymous } from '@lienket/platform';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+
+export type Role = 'enterprise' | 'province' | 'analyst' | 'admin';
+export const roles: readonly Role[] = ['enterprise', 'province', 'analyst', 'admin'];
+
+/**
+ * Claims LienKet reads from a bearer token: `sub`, `role` (or the first LienKet role in Keycloak's
+ * `realm_access.roles`), `enterprise_id` for an enterprise, `province_code` for a province officer.
+ */
+export interface LienKetClaims extends JWTPayload {
+  role?: string;
+  enterprise_id?: string;
+  province_code?: string;
+  realm_access?: { roles?: string[] };
+}
+
+export interface AuthOptions {
+  jwksUrl?: string | undefined;
+  devSecret?: string | undefined;
+  issuer: string;
+  audience: string;
+}
+
+const unauthenticated = (message: string, messageVi: string) =>
+  new AppError('UNAUTHENTICATED', message, { code: 'INVALID_TOKEN', messageVi });
+
+/** Verifies bearer tokens against a JWKS (any OIDC provider) or a local development secret. */
+export function createVerifier(options: AuthOptions) {
+  const key = options.jwksUrl
+    ? createRemoteJWKSet(new URL(options.jwksUrl))
+    : options.devSecret
+      ? new TextEncoder().encode(options.devSecret)
+      : undefined;
+  return async function verify(authorization: string | undefined): Promise<Actor> {
+    if (!authorization) return anonymous;
+    const [scheme, token] = authorization.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token)
+      throw unauthenticated('Use "Authorization: Bearer <token>"', 'Dùng "Authorization: Bearer <token>"');
+    if (!key) throw unauthenticated('No token issuer is configured', 'Chưa cấu hình nơi cấp token');
+    let payload: LienKetClaims;
+    try {
+      ({ payload } = await jwtVerify<LienKetClaims>(token, key as never, {
+        issuer: options.issuer,
+        audience: options.audience,
+      }));
+    } catch (error) {
+      const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
+      throw expired
+        ? unauthenticated('The token has expired', 'Token đã hết hạn')
+        : unauthenticated('The token is not valid for this API', 'Token không hợp lệ cho API này');
+    }
+    return actorOf(payload);
+  };
+}
+
+export function actorOf(claims: LienKetClaims): Actor {
+  const role = (claims.role ?? claims.realm_access?.roles?.find((r) => roles.includes(r as Role))) as
+    | Role
+    | undefined;
+  if (!role || !roles.includes(role))
+    throw unauthenticated('The token names no LienKet role', 'Token không có vai trò LienKet');
+  if (role === 'enterprise' && !claims.enterprise_id)
+    throw unauthenticated('An enterprise token needs enterprise_id', 'Token doanh nghiệp cần enterprise_id');
+  if (role === 'province' && !claims.province_code)
+    throw unauthenticated('A province token needs province_code', 'Token cấp tỉnh cần province_code');
+  return {
+    role,
+    enterpriseId: role === 'enterprise' ? (claims.enterprise_id ?? '') : '',
+    provinceCode: role === 'province' ? (claims.province_code ?? '') : '',
+    subject: claims.sub ?? '',
+  };
+}
+
+/** Signs a development token (HS256) with the local secret. */
+export async function issueDevToken(
+  options: Pick<AuthOptions, 'issuer' | 'audience'> & { devSecret: string },
+  claims: { sub: string; role: Role; enterprise_id?: string; province_code?: string },
+  expiresIn = '12h',
+): Promise<string> {
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(options.devSecret));
+}

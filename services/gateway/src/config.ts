@@ -1,0 +1,53 @@
+import { env, loadConfig } from '@lienket/platform';
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+export const gatewayConfigSchema = z.object({
+  HTTP_PORT: env.port(8080),
+  /** gRPC health and reflection only (the gateway serves no gRPC API). */
+  GRPC_PORT: env.port(50060),
+  /** Where the API is reached from outside, for the documents and printed links. */
+  PUBLIC_URL: z.string().url().optional(),
+  REGISTRY_ADDR: z.string().default('127.0.0.1:50051'),
+  MATCHMAKING_ADDR: z.string().default('127.0.0.1:50052'),
+  TECHTRANSFER_ADDR: z.string().default('127.0.0.1:50053'),
+  GRPC_DEADLINE_MS: env.positiveInt(5_000),
+  MONGO_URL: env.mongoUrl(),
+  MONGO_DB: z.string().min(1).default('lienket_gateway'),
+  KAFKA_BROKERS: env.kafkaBrokers(),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  KAFKA_PARTITIONS: env.positiveInt(6),
+  KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
+  CONSUMER_GROUP: z.string().default('lienket-gateway'),
+  /** JWKS of the identity provider (e.g. Keycloak's …/protocol/openid-connect/certs). */
+  AUTH_JWKS_URL: z.string().url().optional(),
+  /** A local HS256 signing secret (development); used when no JWKS is configured. */
+  AUTH_DEV_SECRET: z.string().min(32).optional(),
+  AUTH_ISSUER: z.string().default('lienket-dev'),
+  AUTH_AUDIENCE: z.string().default('lienket-api'),
+  /** Comma-separated origins allowed by CORS; empty allows none, `*` any. */
+  CORS_ORIGINS: z.string().default(''),
+  BODY_LIMIT: z.string().default('256kb'),
+  /** Requests per minute per caller (token subject, else client address). */
+  RATE_LIMIT_PER_MINUTE: env.positiveInt(600),
+  STREAM_HEARTBEAT_MS: env.positiveInt(15_000),
+  /** Events a stream client may lag behind before it is cut off (it resumes with Last-Event-ID). */
+  STREAM_MAX_BUFFERED: env.positiveInt(1_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool(false),
+  WEBHOOK_MAX_ATTEMPTS: env.positiveInt(8),
+  WEBHOOK_INITIAL_BACKOFF_MS: env.positiveInt(1_000),
+  WEBHOOK_MAX_BACKOFF_MS: env.positiveInt(600_000),
+  WEBHOOK_TIMEOUT_MS: env.positiveInt(5_000),
+  WEBHOOK_POLL_MS: env.positiveInt(500),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export const loadGatewayConfig = (source: Record<string, string | undefined> = process.env) =>
+  loadConfig(gatewayConfigSchema, source);

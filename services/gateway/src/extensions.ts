@@ -1,0 +1,11 @@
+import { install as installAsyncApi } from './asyncapi';
+import type { GatewayContext } from './service';
+import { install as installStream } from './stream';
+import { install as installWebhooks } from './webhooks';
+
+/** The gateway's modules beside the REST routes, wired in this order. */
+export const modules: ((context: GatewayContext) => Promise<void>)[] = [
+  installStream,
+  installWebhooks,
+  installAsyncApi,
+];

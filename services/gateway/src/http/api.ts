@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { type JsonSchema, jsonSchemas } from '@lienket/contracts';
+import { type Actor, AppError, invalidArgument } from '@lienket/platform';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { Role } from '../auth';
+
+/** A generated message type: enough to read it from and write it to JSON. */
+export interface JsonCodec<T> {
+  fromJSON(object: unknown): T;
+  toJSON(message: T): unknown;
+}
+
+/** A proto message as the API's body or response: its full name (for the schema) and its codec. */
+export interface MessageRef<T> {
+  name: string;
+  codec: JsonCodec<T>;
+}
+export const message = <T>(name: string, codec: JsonCodec<T>): MessageRef<T> => ({ name, codec });
+
+export interface ParamSpec {
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  description: string;
+  array?: boolean;
+  enum?: readonly string[];
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  pattern?: string;
+  required?: boolean;
+}
+
+export type Caller = Role | 'anonymous';
+
+export interface RouteContext<B> {
+  actor: Actor;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: B;
+  request: Request;
+  response: Response;
+}
+
+export interface RouteSpec<B, R> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express form, e.g. `/v1/needs/:needId`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Who may call; anyone else is refused here (401 without a token, 403 with one). */
+  callers: readonly Caller[];
+  params?: Record<string, ParamSpec>;
+  query?: Record<string, ParamSpec>;
+  body?: MessageRef<B>;
+  response: MessageRef<R>;
+  status?: 200 | 201;
+  handler(context: RouteContext<B>): Promise<R>;
+}
+
+export type AnyRoute = RouteSpec<unknown, unknown>;
+export const route = <B, R>(spec: RouteSpec<B, R>): AnyRoute => spec as unknown as AnyRoute;
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
+addFormats(ajv);
+
+function paramSchema(spec: ParamSpec): JsonSchema {
+  const base: JsonSchema = { type: spec.type };
+  if (spec.enum) base.enum = [...spec.enum];
+  if (spec.minimum !== undefined) base.minimum = spec.minimum;
+  if (spec.maximum !== undefined) base.maximum = spec.maximum;
+  if (spec.maxLength !== undefined) base.maxLength = spec.maxLength;
+  if (spec.pattern !== undefined) base.pattern = spec.pattern;
+  if (spec.type === 'string' && spec.maxLength === undefined) base.maxLength = 200;
+  return spec.array ? { type: 'array', items: base, maxItems: 50 } : base;
+}
+
+function objectSchema(specs: Record<string, ParamSpec> = {}): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, paramSchema(spec)])),
+    required: Object.entries(specs)
+      .filter(([, spec]) => spec.required)
+      .map(([name]) => name),
+    additionalProperties: false,
+  };
+}
+
+function violations(errors: ErrorObject[] | null | undefined, where: string) {
+  return (errors ?? []).slice(0, 20).map((e) => {
+    const path = [where, ...e.instancePath.split('/').filter(Boolean)];
+    if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
+    if (e.keyword === 'required') path.push(String(e.params.missingProperty));
+    const field = path.join('.');
+    const unknown = e.keyword === 'additionalProperties';
+    return {
+      field,
+      reason: unknown ? 'unknown_field' : e.keyword,
+      description: unknown ? `${field} is not a known field` : `${field} ${e.message ?? 'is invalid'}`,
+      descriptionVi: unknown
+        ? `${field} không phải trường hợp lệ`
+        : `${field} không hợp lệ (${e.message ?? ''})`,
+    };
+  });
+}
+
+const roleName = (actor: Actor): Caller => (actor.role === 'service' ? 'admin' : (actor.role as Caller));
+
+/** Weak ETag of a JSON body. */
+export const etagOf = (json: string) =>
+  `W/"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
+
+/** Mounts the routes on an express router: authorisation by role, validation, ETags, JSON out. */
+export function mountRoutes(
+  router: Router,
+  routes: readonly AnyRoute[],
+  actorOf: (request: Request) => Actor,
+): void {
+  const bodySchemas = jsonSchemas(
+    routes.flatMap((r) => (r.body ? [r.body.name] : [])),
+    { refPrefix: '#/$defs/', strict: true },
+  );
+  for (const spec of routes) {
+    const validateParams = ajv.compile(objectSchema(spec.params));
+    const validateQuery = ajv.compile(objectSchema(spec.query));
+    let validateBody: ValidateFunction | undefined;
+    if (spec.body) {
+      validateBody = ajv.compile({ $ref: `#/$defs/${spec.body.name}`, $defs: bodySchemas });
+    }
+    router[spec.method](spec.path, async (request: Request, response: Response, next: NextFunction) => {
+      try {
+        const actor = actorOf(request);
+        const caller = roleName(actor);
+        if (!spec.callers.includes(caller)) {
+          if (caller === 'anonymous')
+            throw new AppError('UNAUTHENTICATED', 'Sign in to do this', {
+              messageVi: 'Vui lòng đăng nhập để thực hiện',
+            });
+          throw new AppError('PERMISSION_DENIED', `The ${caller} role may not do this`, {
+            code: 'ROLE_NOT_ALLOWED',
+            messageVi: `Vai trò ${caller} không được thực hiện thao tác này`,
+          });
+        }
+        const params = { ...request.params } as Record<string, string>;
+        if (!validateParams(params)) throw invalidArgument(violations(validateParams.errors, 'path'));
+        const query = { ...(request.query as Record<string, unknown>) };
+        if (!validateQuery(query)) throw invalidArgument(violations(validateQuery.errors, 'query'));
+        let body: unknown;
+        if (spec.body && validateBody) {
+          const raw = request.body ?? {};
+          if (typeof raw !== 'object' || Array.isArray(raw) || !validateBody(raw))
+            throw invalidArgument(
+              validateBody.errors
+                ? violations(validateBody.errors, 'body')
+                : [
+                    {
+                      field: 'body',
+                      reason: 'type',
+                      description: 'The body must be a JSON object',
+                      descriptionVi: 'Nội dung phải là một đối tượng JSON',
+                    },
+                  ],
+            );
+          body = spec.body.codec.fromJSON(raw);
+        }
+        const result = await spec.handler({ actor, params, query, body, request, response });
+        const json = JSON.stringify(spec.response.codec.toJSON(result));
+        if (spec.method === 'get') {
+          const tag = etagOf(json);
+          response.setHeader('ETag', tag);
+          response.setHeader('Cache-Control', 'private, no-cache');
+          const match = request.headers['if-none-match'];
+          if (match?.split(',').some((t) => t.trim() === tag || t.trim() === '*')) {
+            response.status(304).end();
+            return;
+          }
+        }
+        response
+          .status(spec.status ?? 200)
+          .type('application/json')
+          .send(json);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+}
+
+/** The query's page size and token, as the services' PageRequest. */
+export const pageOf = (query: Record<string, unknown>) => ({
+  pageSize: Number(query.page_size ?? 0),
+  pageToken: String(query.page_token ?? ''),
+});
+
+export const pagingQuery: Record<string, ParamSpec> = {
+  page_size: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    description: 'Items per page (default 20, at most 100)',
+  },
+  page_token: { type: 'string', maxLength: 500, description: 'next_page_token of the previous page' },
+};
+
+export const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
+export const optionalBool = (value: unknown): boolean | undefined =>
+  value === undefined ? undefined : Boolean(value);

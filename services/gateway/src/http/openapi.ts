@@ -1,0 +1,122 @@
+import { type JsonSchema, jsonSchemas } from '@lienket/contracts';
+import type { AnyRoute, ParamSpec } from './api';
+
+const problemSchema: JsonSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details, in English with a Vietnamese detail',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    detail_vi: { type: 'string' },
+    code: { type: 'string' },
+    instance: { type: 'string' },
+    request_id: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          field: { type: 'string' },
+          reason: { type: 'string' },
+          message: { type: 'string' },
+          message_vi: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+function parameter(name: string, where: 'path' | 'query', spec: ParamSpec) {
+  const base: JsonSchema = { type: spec.type };
+  if (spec.enum) base.enum = [...spec.enum];
+  if (spec.minimum !== undefined) base.minimum = spec.minimum;
+  if (spec.maximum !== undefined) base.maximum = spec.maximum;
+  if (spec.pattern !== undefined) base.pattern = spec.pattern;
+  base.maxLength = spec.type === 'string' ? (spec.maxLength ?? 200) : undefined;
+  if (base.maxLength === undefined) delete base.maxLength;
+  const schema = spec.array ? { type: 'array', items: base, maxItems: 50 } : base;
+  return {
+    name,
+    in: where,
+    required: where === 'path' || spec.required === true,
+    description: spec.description,
+    schema,
+    ...(spec.array ? { style: 'form', explode: true } : {}),
+  };
+}
+
+/** The OpenAPI 3.1 document of the routes, with schemas generated from the proto contracts. */
+export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const anonymousAllowed = r.callers.includes('anonymous');
+    const status = String(r.status ?? 200);
+    const responses: Record<string, unknown> = {
+      [status]: {
+        description: 'OK',
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.response.name}` } } },
+        ...(r.method === 'get' ? { headers: { ETag: { schema: { type: 'string' } } } } : {}),
+      },
+      '400': problem('Invalid request (field errors listed)'),
+      '401': problem('Missing, expired or invalid token'),
+      '403': problem('The caller may not do this'),
+      '404': problem('Not found'),
+      '409': problem('Already exists'),
+      '422': problem('Not possible in the current state'),
+      '429': problem('Rate limit exceeded'),
+      '503': problem('A service is unavailable; retry'),
+      '504': problem('A service did not answer in time; retry'),
+    };
+    if (r.method === 'get') responses['304'] = { description: 'Not modified (If-None-Match)' };
+    paths[path] ??= {};
+    paths[path][r.method] = {
+      operationId: r.operationId,
+      summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
+      tags: [r.tag],
+      'x-lienket-callers': r.callers,
+      security: anonymousAllowed ? [{}, { bearerAuth: [] }] : [{ bearerAuth: [] }],
+      parameters: [
+        ...Object.entries(r.params ?? {}).map(([name, spec]) => parameter(name, 'path', spec)),
+        ...Object.entries(r.query ?? {}).map(([name, spec]) => parameter(name, 'query', spec)),
+      ],
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.body.name}` } } },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  const names = [...new Set(routes.flatMap((r) => [r.response.name, ...(r.body ? [r.body.name] : [])]))];
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'LienKet API',
+      version: '1.0.0',
+      description:
+        'Linking businesses across provinces along supply chains and industry clusters (khuyến công). ' +
+        'Bodies and responses are the proto3 JSON form of the lienket.*.v1 contracts. Errors are RFC 9457 ' +
+        'problem details with English and Vietnamese text. Reads carry ETags; send If-None-Match.',
+    },
+    servers: [{ url: serverUrl }],
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Problem: problemSchema, ...jsonSchemas(names, { refPrefix: '#/components/schemas/' }) },
+    },
+    paths,
+  };
+}

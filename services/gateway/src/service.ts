@@ -1,0 +1,120 @@
+import type { Server } from 'node:http';
+import {
+  matchmakingServiceV1 as mm,
+  registryServiceV1 as reg,
+  techtransferServiceV1 as tts,
+} from '@lienket/contracts';
+import { createKafka } from '@lienket/eventbus';
+import { createGrpcClient, type Logger, startGrpcServer } from '@lienket/platform';
+import type { Express } from 'express';
+import mongoose from 'mongoose';
+import { createApp } from './app';
+import { createVerifier } from './auth';
+import type { GatewayConfig } from './config';
+import { modules } from './extensions';
+import type { AnyRoute } from './http/api';
+import type { ServiceClients } from './routes/clients';
+import { matchmakingRoutes } from './routes/matchmaking';
+import { registryRoutes } from './routes/registry';
+import { techTransferRoutes } from './routes/techtransfer';
+
+export const allRoutes = (clients: ServiceClients): AnyRoute[] => [
+  ...registryRoutes(clients),
+  ...matchmakingRoutes(clients),
+  ...techTransferRoutes(clients),
+];
+
+interface Part {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** Wires the gateway from its config; main.ts runs it, tests start it in-process. */
+export async function startGateway(config: GatewayConfig, log: Logger) {
+  const parts: Part[] = [];
+  const options = { deadlineMs: config.GRPC_DEADLINE_MS };
+  const clients: ServiceClients = {
+    registry: createGrpcClient(reg.RegistryServiceService, config.REGISTRY_ADDR, options),
+    matchmaking: createGrpcClient(mm.MatchmakingServiceService, config.MATCHMAKING_ADDR, options),
+    techtransfer: createGrpcClient(tts.TechTransferServiceService, config.TECHTRANSFER_ADDR, options),
+  };
+  parts.push({
+    name: 'clients',
+    stop: async () => {
+      for (const client of Object.values(clients)) client.close();
+    },
+  });
+
+  // The gateway's own database (subscriptions and deliveries); never another service's.
+  const connection = await mongoose
+    .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000 })
+    .asPromise();
+  const db = connection.db as mongoose.mongo.Db;
+  parts.push({ name: 'mongo', stop: () => connection.close() });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-gateway', log });
+
+  const routes = allRoutes(clients);
+  const extensions: ((app: Express) => void)[] = [];
+  const context = { config, log, db, kafka, parts, extensions, clients };
+  for (const install of modules) await install(context);
+
+  const publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${config.HTTP_PORT}`;
+  const app = createApp({
+    routes,
+    verify: createVerifier({
+      jwksUrl: config.AUTH_JWKS_URL,
+      devSecret: config.AUTH_DEV_SECRET,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+    }),
+    log,
+    corsOrigins: config.CORS_ORIGINS,
+    bodyLimit: config.BODY_LIMIT,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    publicUrl,
+    extensions,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.HTTP_PORT, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
+  parts.push({
+    name: 'http',
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  });
+  // Health and reflection over gRPC too, so the platform starts and probes every service alike.
+  const grpcServer = await startGrpcServer({ services: [], port: config.GRPC_PORT, log });
+  parts.push({ name: 'grpc', stop: () => grpcServer.stop() });
+
+  return {
+    httpPort,
+    grpcPort: grpcServer.port,
+    url: `http://127.0.0.1:${httpPort}`,
+    routes,
+    app,
+    db,
+    parts,
+    async stop() {
+      for (const part of [...parts].reverse()) await part.stop();
+    },
+  };
+}
+
+/** What a gateway module (streams, webhooks, AsyncAPI) gets to wire itself in. */
+export interface GatewayContext {
+  config: GatewayConfig;
+  log: Logger;
+  db: mongoose.mongo.Db;
+  kafka: ReturnType<typeof createKafka>;
+  clients: ServiceClients;
+  /** Stopped in reverse order on shutdown. */
+  parts: Part[];
+  /** Mount HTTP handlers (before the REST routes). */
+  extensions: ((app: Express) => void)[];
+}
