@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { down, settings, up } from '../local/infra.mjs';
+import { devSecret, devToken } from './dev-auth.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(join(root, 'package.json'));
@@ -76,6 +77,32 @@ async function stopAll(code) {
   process.exit(code);
 }
 
+/** Where the API lives and a development token per role (unless a real identity provider is set). */
+async function gatewayLines(services) {
+  const gateway = services.find((s) => s.name === 'gateway');
+  if (!gateway) return '';
+  const url = `http://127.0.0.1:${gateway.httpPort}`;
+  const lines = [
+    '',
+    `  API             ${url}/v1   (OpenAPI ${url}/openapi.json, docs ${url}/docs)`,
+    `  Events          ${url}/v1/events/stream   (AsyncAPI ${url}/asyncapi.json)`,
+  ];
+  if (!process.env.AUTH_JWKS_URL) {
+    lines.push('', '  Development tokens (12 h; Authorization: Bearer <token>):');
+    for (const claims of [
+      { sub: 'dev-admin', role: 'admin' },
+      { sub: 'dev-analyst', role: 'analyst' },
+      { sub: 'dev-officer-01', role: 'province', province_code: '01' },
+    ]) {
+      lines.push(`    ${claims.role.padEnd(10)} ${await devToken(claims)}`);
+    }
+    lines.push(
+      '    enterprise npm run token -- enterprise <enterprise id>   (any role: npm run token -- <role> …)',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 async function main() {
   const services = discoverServices();
   const total = 2 + services.length;
@@ -105,6 +132,7 @@ async function main() {
           KAFKA_BROKERS: infra.kafkaBrokers,
           MONGO_URL: infra.mongoUrl,
           GRPC_PORT: String(service.grpcPort),
+          ...(process.env.AUTH_JWKS_URL ? {} : { AUTH_DEV_SECRET: devSecret() }),
           ...(service.httpPort ? { HTTP_PORT: String(service.httpPort) } : {}),
         },
       },
@@ -134,7 +162,7 @@ LienKet is running.
   Store           ${infra.mongoUrl}
 ${services.map((s) => `  ${s.name.padEnd(15)} grpc://127.0.0.1:${s.grpcPort}${s.httpPort ? `  http://127.0.0.1:${s.httpPort}` : ''}`).join('\n')}
   Logs            ${cfg.logDir}  (npm run infra:logs)
-
+${await gatewayLines(services)}
 Press Ctrl-C to stop.
 `);
 }

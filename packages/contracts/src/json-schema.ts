@@ -84,7 +84,10 @@ export interface SchemaOptions {
  * form the generated code reads and writes (camelCase names, enums by name, Timestamps as RFC 3339),
  * keyed by full name, with every message they refer to.
  */
-export function jsonSchemas(rootNames: readonly string[], options: SchemaOptions): Record<string, JsonSchema> {
+export function jsonSchemas(
+  rootNames: readonly string[],
+  options: SchemaOptions,
+): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   const pending = [...rootNames];
   const ref = (name: string) => {

@@ -1,5 +1,6 @@
 export * from './grpc';
 export * from './infrastructure';
+export * from './python-tools';
 export * from './test-infra';
 export * from './tracing';
 export * from './wait';

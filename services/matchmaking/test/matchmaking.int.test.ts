@@ -257,28 +257,46 @@ describe('matchmaking on real Kafka and the store', () => {
     const read = (actor: Actor) => matchClient.getProposal({ proposalId: proposal.id }, as(actor));
     expect((await read(firm(proposal.buyerEnterpriseId))).proposal?.id).toBe(proposal.id);
     expect((await read(firm(proposal.supplierEnterpriseId))).proposal?.id).toBe(proposal.id);
-    const officer: Actor = { role: 'province', enterpriseId: '', provinceCode: proposal.buyerProvince, subject: 'o' };
+    const officer: Actor = {
+      role: 'province',
+      enterpriseId: '',
+      provinceCode: proposal.buyerProvince,
+      subject: 'o',
+    };
     expect((await read(officer)).proposal?.id).toBe(proposal.id);
-    for (const stranger of [firm('someone-else'), { ...officer, provinceCode: '01' }, { ...admin, role: 'analyst' } as Actor]) {
+    for (const stranger of [
+      firm('someone-else'),
+      { ...officer, provinceCode: '01' },
+      { ...admin, role: 'analyst' } as Actor,
+    ]) {
       await expect(read(stranger)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
     }
     const list = (actor: Actor, enterpriseId: string, provinceCode = '') =>
       matchClient.listProposals({ enterpriseId, provinceCode, statuses: [], page: undefined }, as(actor));
-    expect((await list(firm(proposal.buyerEnterpriseId), proposal.buyerEnterpriseId)).proposals.length).toBeGreaterThan(0);
-    await expect(list(firm('someone-else'), proposal.buyerEnterpriseId)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
-    await expect(list({ ...admin, role: 'analyst' } as Actor, '', '19')).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+    expect(
+      (await list(firm(proposal.buyerEnterpriseId), proposal.buyerEnterpriseId)).proposals.length,
+    ).toBeGreaterThan(0);
+    await expect(list(firm('someone-else'), proposal.buyerEnterpriseId)).rejects.toMatchObject({
+      kind: 'PERMISSION_DENIED',
+    });
+    await expect(list({ ...admin, role: 'analyst' } as Actor, '', '19')).rejects.toMatchObject({
+      kind: 'PERMISSION_DENIED',
+    });
     await expect(list({ ...officer, provinceCode: '01' }, '', proposal.buyerProvince)).rejects.toMatchObject({
       kind: 'PERMISSION_DENIED',
     });
   });
 
   it('creates no duplicate proposals from duplicate or repeated events', async () => {
-    const before = await matchClient.listProposals({
-      enterpriseId: buyer.id,
-      provinceCode: '',
-      statuses: [],
-      page: undefined,
-    }, as(admin));
+    const before = await matchClient.listProposals(
+      {
+        enterpriseId: buyer.id,
+        provinceCode: '',
+        statuses: [],
+        page: undefined,
+      },
+      as(admin),
+    );
     // Replay the need's NeedPosted twice: once as the same event, once as a new event for the same need.
     const [needEvent] = await infra.collect(Topics.registryNeed, 1, {
       filter: (m) => m.key?.toString() === posted.id,
@@ -304,12 +322,15 @@ describe('matchmaking on real Kafka and the store', () => {
     });
     const fresh = await need(buyer, 'Marker need after duplicates', ['6911']);
     await proposalsFor(fresh.id, 1);
-    const after = await matchClient.listProposals({
-      enterpriseId: buyer.id,
-      provinceCode: '',
-      statuses: [],
-      page: undefined,
-    }, as(admin));
+    const after = await matchClient.listProposals(
+      {
+        enterpriseId: buyer.id,
+        provinceCode: '',
+        statuses: [],
+        page: undefined,
+      },
+      as(admin),
+    );
     expect(after.page?.totalSize).toBe((before.page?.totalSize ?? 0) + 1);
   });
 
@@ -340,12 +361,15 @@ describe('matchmaking on real Kafka and the store', () => {
       category: 'material',
       reason: 'no_match_above_threshold',
     });
-    const listed = await matchClient.listProposals({
-      enterpriseId: '',
-      provinceCode: '19',
-      statuses: [],
-      page: { pageSize: 100, pageToken: '' },
-    }, as(admin));
+    const listed = await matchClient.listProposals(
+      {
+        enterpriseId: '',
+        provinceCode: '19',
+        statuses: [],
+        page: { pageSize: 100, pageToken: '' },
+      },
+      as(admin),
+    );
     expect(listed.proposals.filter((p) => p.needId === lonely.id)).toEqual([]);
   });
 
@@ -380,12 +404,15 @@ describe('matchmaking on real Kafka and the store', () => {
       for (const n of needs) {
         const listed = await waitFor(
           async () => {
-            const page = await matchClient.listProposals({
-              enterpriseId: n.enterpriseId,
-              provinceCode: '',
-              statuses: [],
-              page: undefined,
-            }, as(admin));
+            const page = await matchClient.listProposals(
+              {
+                enterpriseId: n.enterpriseId,
+                provinceCode: '',
+                statuses: [],
+                page: undefined,
+              },
+              as(admin),
+            );
             return (page.page?.totalSize ?? 0) >= 2 ? page : undefined;
           },
           { what: `proposals for ${n.id}` },

@@ -1,4 +1,38 @@
+import type { Express, Request, Response } from 'express';
+import { etagOf } from '../http/api';
 import type { GatewayContext } from '../service';
+import { type AsyncApiDocument, asyncApiDocument } from './document';
 
-/** Wires the asyncapi module into the gateway (scaffold: filled in by its own change). */
-export async function install(_context: GatewayContext): Promise<void> {}
+export { type AsyncApiDocument, type AsyncApiOptions, asyncApiDocument } from './document';
+
+/** `GET /asyncapi.json`: the document, public (no token needed), with an ETag. */
+export function asyncApiHandler(document: AsyncApiDocument) {
+  const json = JSON.stringify(document);
+  const tag = etagOf(json);
+  return (request: Request, response: Response) => {
+    response.setHeader('ETag', tag);
+    response.setHeader('Cache-Control', 'public, max-age=300');
+    const match = request.headers['if-none-match'];
+    if (match?.split(',').some((t) => t.trim() === tag || t.trim() === '*')) {
+      response.status(304).end();
+      return;
+    }
+    response.status(200).type('application/json').send(json);
+  };
+}
+
+/** Serves the AsyncAPI 3.0 document of the events at `GET /asyncapi.json`. */
+export async function install(context: GatewayContext): Promise<void> {
+  const { config } = context;
+  const document = asyncApiDocument({
+    brokers: config.KAFKA_BROKERS,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.HTTP_PORT}`,
+    partitions: config.KAFKA_PARTITIONS,
+    replicas: config.KAFKA_REPLICATION_FACTOR,
+  });
+  const handler = asyncApiHandler(document);
+  context.extensions.push((app: Express) => {
+    app.get('/asyncapi.json', handler);
+  });
+}

@@ -72,7 +72,10 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
       '404': problem('Not found'),
       '409': problem('Already exists'),
       '422': problem('Not possible in the current state'),
+      '413': problem('The body is larger than the limit'),
       '429': problem('Rate limit exceeded'),
+      // Refused by the HTTP server itself, before any route runs (no body).
+      '431': { description: 'The request line or headers are too large' },
       '503': problem('A service is unavailable; retry'),
       '504': problem('A service did not answer in time; retry'),
     };

@@ -448,11 +448,20 @@ export function makeMatchmaking({ store, clock, newId, settings, source, afterWr
     /** An enterprise lists its own proposals, an officer its province's, an admin any; analysts none. */
     listProposals(actor: Actor, query: ProposalQuery) {
       if (actor.role === 'enterprise' && query.enterpriseId !== actor.enterpriseId)
-        throw readDenied('An enterprise lists its own proposals', 'Doanh nghiệp chỉ xem được đề xuất của mình');
+        throw readDenied(
+          'An enterprise lists its own proposals',
+          'Doanh nghiệp chỉ xem được đề xuất của mình',
+        );
       if (actor.role === 'province' && query.provinceCode !== actor.provinceCode)
-        throw readDenied('Officers list their own province’s proposals', 'Cán bộ chỉ xem được đề xuất của tỉnh mình');
+        throw readDenied(
+          'Officers list their own province’s proposals',
+          'Cán bộ chỉ xem được đề xuất của tỉnh mình',
+        );
       if (actor.role === 'analyst' || actor.role === 'anonymous')
-        throw readDenied('Proposals are for their parties and provinces', 'Đề xuất chỉ dành cho các bên và tỉnh liên quan');
+        throw readDenied(
+          'Proposals are for their parties and provinces',
+          'Đề xuất chỉ dành cho các bên và tỉnh liên quan',
+        );
       return store.listProposals(query);
     },
 
@@ -463,9 +472,11 @@ export function makeMatchmaking({ store, clock, newId, settings, source, afterWr
         actor.role === 'admin' ||
         actor.role === 'service' ||
         (actor.role === 'enterprise' &&
-          (actor.enterpriseId === proposal.buyerEnterpriseId || actor.enterpriseId === proposal.supplierEnterpriseId)) ||
+          (actor.enterpriseId === proposal.buyerEnterpriseId ||
+            actor.enterpriseId === proposal.supplierEnterpriseId)) ||
         (actor.role === 'province' &&
-          (actor.provinceCode === proposal.buyerProvince || actor.provinceCode === proposal.supplierProvince));
+          (actor.provinceCode === proposal.buyerProvince ||
+            actor.provinceCode === proposal.supplierProvince));
       if (!allowed)
         throw new AppError('NOT_FOUND', `No proposal ${id}`, {
           code: 'PROPOSAL_NOT_FOUND',

@@ -74,7 +74,9 @@ export function makeMatchmakingGrpc({
       };
     },
     async getProposal(request, { metadata }) {
-      return { proposal: proposalToProto(await matchmaking.getProposal(actorFrom(metadata), request.proposalId)) };
+      return {
+        proposal: proposalToProto(await matchmaking.getProposal(actorFrom(metadata), request.proposalId)),
+      };
     },
     async acceptProposal(request, { metadata }) {
       return { proposal: proposalToProto(await matchmaking.accept(actorFrom(metadata), request.proposalId)) };

@@ -1,0 +1,257 @@
+import { type Command, commandNames, type Invocation, parseCommandLine, USAGE, UsageError } from './args';
+import {
+  type CloudEventJson,
+  formatEventLine,
+  formatProblem,
+  formatProposalsTable,
+  type Problem,
+  statusName,
+} from './format';
+import { describeError, followStream, StreamRefused } from './sse';
+
+/** Everything the CLI touches outside itself, so tests can stand in for it. */
+export interface Io {
+  env: Record<string, string | undefined>;
+  fetch: typeof fetch;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readFile: (path: string) => Promise<string>;
+  readStdin: () => Promise<string>;
+  /** Stops `tail` (Ctrl-C). */
+  signal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The API answered with a problem. */
+export class ApiError extends Error {
+  constructor(
+    readonly problem: Problem,
+    readonly status: number,
+  ) {
+    super(problem.detail ?? `HTTP ${status}`);
+    this.name = 'ApiError';
+  }
+}
+
+/** Anything else that stops a command: the network, an unreadable file. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** A problem from an error response, or one made up from a response that is not a problem. */
+export async function problemOf(response: Response): Promise<Problem> {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === 'object' && ('detail' in body || 'title' in body)) return body as Problem;
+  } catch {
+    // not JSON: described below
+  }
+  const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return {
+    status: response.status,
+    detail: `HTTP ${response.status} ${response.statusText}`.trim() + (snippet ? `: ${snippet}` : ''),
+  };
+}
+
+const authHeaders = (invocation: Invocation): Record<string, string> =>
+  invocation.token ? { authorization: `Bearer ${invocation.token}` } : {};
+
+async function call(
+  invocation: Invocation,
+  io: Io,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  let response: Response;
+  try {
+    response = await io.fetch(`${invocation.url}${path}`, {
+      method,
+      headers: {
+        accept: 'application/json, application/problem+json',
+        ...authHeaders(invocation),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw new CliError(`cannot reach ${invocation.url}: ${describeError(error)}`);
+  }
+  if (!response.ok) throw new ApiError(await problemOf(response), response.status);
+  const text = await response.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new CliError(`${method} ${path} answered something that is not JSON`);
+  }
+}
+
+async function readJsonObject(file: string, io: Io): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = file === '-' ? await io.readStdin() : await io.readFile(file);
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file === '-' ? 'standard input' : file} is not JSON: ${(error as Error).message}`);
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new CliError(`${file === '-' ? 'standard input' : file} must hold one JSON object`);
+  return body as Record<string, unknown>;
+}
+
+/** The stream URL for a tail: filters always, `since` only until there is an event id to resume after. */
+export function streamUrl(
+  invocation: Pick<Invocation, 'url'>,
+  command: Extract<Command, { name: 'tail' }>,
+  lastEventId?: string,
+) {
+  const query = new URLSearchParams();
+  for (const [name, values] of Object.entries(command.filter))
+    if (values.length > 0) query.set(name, values.join(','));
+  if (command.since && !lastEventId) query.set('since', command.since);
+  const search = query.toString();
+  return `${invocation.url}/v1/events/stream${search ? `?${search}` : ''}`;
+}
+
+async function tail(
+  invocation: Invocation,
+  command: Extract<Command, { name: 'tail' }>,
+  io: Io,
+): Promise<number> {
+  try {
+    await followStream({
+      urlFor: (lastEventId) => streamUrl(invocation, command, lastEventId),
+      headers: authHeaders(invocation),
+      fetch: io.fetch,
+      ...(io.sleep ? { sleep: io.sleep } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
+      onNotice: (message) => io.stderr(`lienket: ${message}\n`),
+      onEvent: (event) => {
+        let parsed: CloudEventJson | undefined;
+        try {
+          const value = JSON.parse(event.data) as unknown;
+          if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as CloudEventJson;
+        } catch {
+          parsed = undefined;
+        }
+        if (command.json)
+          io.stdout(
+            `${parsed ? JSON.stringify(parsed) : JSON.stringify({ type: event.type, data: event.data })}\n`,
+          );
+        else io.stdout(`${formatEventLine(parsed ?? { type: event.type, data: event.data }, event.type)}\n`);
+      },
+    });
+  } catch (error) {
+    if (error instanceof StreamRefused) {
+      const type = error.response.headers.get('content-type') ?? '';
+      if (error.response.ok && !type.startsWith('text/event-stream')) {
+        await error.response.body?.cancel().catch(() => undefined);
+        throw new CliError(
+          `${invocation.url}/v1/events/stream is not an event stream (content type "${type}")`,
+        );
+      }
+      throw new ApiError(await problemOf(error.response), error.status);
+    }
+    throw new CliError(`event stream: ${describeError(error)}`);
+  }
+  return 0;
+}
+
+async function execute(invocation: Invocation, io: Io): Promise<number> {
+  const { command } = invocation;
+  switch (command.name) {
+    case 'help':
+      if (command.topic && command.topic !== 'help' && !commandNames.includes(command.topic))
+        throw new UsageError(`help: unknown command "${command.topic}"`);
+      io.stdout(USAGE);
+      return 0;
+    case 'tail':
+      return tail(invocation, command, io);
+    case 'post': {
+      const body = await readJsonObject(command.file, io);
+      const path = command.kind === 'need' ? '/v1/needs' : '/v1/capabilities';
+      const created = await call(invocation, io, 'POST', path, body);
+      const posting = created[command.kind] as { id?: string } | undefined;
+      if (!posting?.id) throw new CliError(`the API answered without a ${command.kind} id`);
+      io.stdout(`${posting.id}\n`);
+      return 0;
+    }
+    case 'proposals': {
+      const proposals: Record<string, unknown>[] = [];
+      let pageToken = '';
+      for (let page = 0; page < 50; page += 1) {
+        const query = new URLSearchParams();
+        for (const status of command.status) query.append('status', status);
+        query.set('page_size', '100');
+        if (pageToken) query.set('page_token', pageToken);
+        const answer = await call(invocation, io, 'GET', `/v1/proposals?${query}`);
+        proposals.push(...((answer.proposals as Record<string, unknown>[] | undefined) ?? []));
+        pageToken = String((answer.page as { nextPageToken?: string } | undefined)?.nextPageToken ?? '');
+        if (!pageToken) break;
+      }
+      io.stdout(formatProposalsTable(proposals));
+      return 0;
+    }
+    case 'accept': {
+      const answer = await call(
+        invocation,
+        io,
+        'POST',
+        `/v1/proposals/${encodeURIComponent(command.proposalId)}/acceptance`,
+      );
+      const proposal = (answer.proposal ?? {}) as { id?: string; status?: string };
+      const status = statusName(proposal.status);
+      const note =
+        status === 'established'
+          ? ' (both sides accepted: contacts released)'
+          : status === 'accepted_by_one'
+            ? ' (waiting for the other side)'
+            : '';
+      io.stdout(`${proposal.id ?? command.proposalId}: ${status}${note}\n`);
+      return 0;
+    }
+    case 'decline': {
+      const answer = await call(
+        invocation,
+        io,
+        'POST',
+        `/v1/proposals/${encodeURIComponent(command.proposalId)}/decline`,
+        {
+          reason: command.reason,
+        },
+      );
+      const proposal = (answer.proposal ?? {}) as { id?: string; status?: string };
+      io.stdout(`${proposal.id ?? command.proposalId}: ${statusName(proposal.status)}\n`);
+      return 0;
+    }
+  }
+}
+
+/** Runs one command line; resolves to the exit status (0 done, 1 refused or failed, 2 usage). */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let invocation: Invocation | undefined;
+  try {
+    invocation = parseCommandLine(argv, io.env);
+    return await execute(invocation, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`lienket: ${error.message}\nRun "lienket help" for usage.\n`);
+      return 2;
+    }
+    if (error instanceof ApiError) {
+      io.stderr(formatProblem(error.problem, error.status));
+      if (error.status === 401 && !invocation?.token)
+        io.stderr('       Set LIENKET_TOKEN or pass --token <jwt>.\n');
+      return 1;
+    }
+    io.stderr(`error: ${error instanceof CliError ? error.message : describeError(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pythonTool } from '@lienket/testkit';
+import { type Platform, startPlatform, tokenFor } from './platform';
+
+const SCHEMATHESIS = '4.32.5';
+let platform: Platform;
+let schemathesis: string;
+
+beforeAll(async () => {
+  schemathesis = pythonTool('schemathesis', SCHEMATHESIS);
+  platform = await startPlatform('gateway-fuzz');
+}, 300_000);
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+/** Runs schemathesis against the live document; resolves with its exit code and output. */
+function run(args: string[], cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    // Run in a scratch directory: schemathesis keeps its own cache in the working directory.
+    const child = spawn(schemathesis, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', PYTHONIOENCODING: 'utf-8' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+describe('fuzzing every route from the OpenAPI document', () => {
+  it('finds no server error and no response that breaks the document', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'lienket-fuzz-'));
+    const admin = await tokenFor({ sub: 'fuzz-admin', role: 'admin' });
+    const { code, output } = await run(
+      [
+        'run',
+        `${platform.url}/openapi.json`,
+        '--checks',
+        'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
+        '--phases',
+        'examples,coverage,fuzzing',
+        '--max-examples',
+        '12',
+        '--seed',
+        '20261127',
+        '--generation-deterministic',
+        '--workers',
+        '2',
+        '--request-timeout',
+        '10',
+        '--header',
+        `Authorization: Bearer ${admin}`,
+        '--report',
+        'junit',
+        '--report-junit-path',
+        join(reports, 'junit.xml'),
+      ],
+      reports,
+    );
+    if (!existsSync(join(reports, 'junit.xml')))
+      throw new Error(`schemathesis wrote no report (exit ${code}):\n${output.slice(-6_000)}`);
+    const junit = readFileSync(join(reports, 'junit.xml'), 'utf8');
+    const testcases = (junit.match(/<testcase /g) ?? []).length;
+    if (code !== 0) process.stdout.write(output.slice(-20_000));
+    expect({ code, failures: code === 0 ? '' : output.slice(-4_000) }).toEqual({ code: 0, failures: '' });
+    // Every documented operation was exercised.
+    const document = (await (await fetch(`${platform.url}/openapi.json`)).json()) as {
+      paths: Record<string, object>;
+    };
+    const operations = Object.values(document.paths).reduce(
+      (n, methods) => n + Object.keys(methods).length,
+      0,
+    );
+    expect(testcases).toBe(operations);
+  }, 1_200_000);
+});

@@ -1,0 +1,376 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '@lienket/platform';
+import { waitFor } from '@lienket/testkit';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { validTaxCode } from '../../registry/test/fixtures';
+import { gatewayConfigSchema } from '../src/config';
+import { startGateway } from '../src/service';
+import { DEV_SECRET, http, type Platform, startPlatform, tokenFor } from './platform';
+
+let platform: Platform;
+let url: string;
+let admin: string;
+
+beforeAll(async () => {
+  platform = await startPlatform('gateway-e2e', { CORS_ORIGINS: 'https://portal.lienket.example' });
+  url = platform.url;
+  admin = await tokenFor({ sub: 'admin-1', role: 'admin' });
+});
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const taxCode = () => validTaxCode(400_000_000 + Math.floor(Math.random() * 500_000_000));
+
+async function register(name: string, provinceCode: string, phone: string) {
+  const created = await http<{ enterprise: { id: string } }>(url, 'POST', '/v1/enterprises', {
+    token: admin,
+    body: {
+      taxCode: taxCode(),
+      name,
+      kind: 'ENTERPRISE_KIND_COOPERATIVE',
+      provinceCode,
+      primaryVsic: '1702',
+      contact: { person: name, phone, email: 'lienhe@example.vn' },
+    },
+  });
+  expect(created.status).toBe(201);
+  return created.body.enterprise.id;
+}
+
+describe('the journey over HTTP', () => {
+  it('register → need → a proposal both parties see → both accept → contacts for both and nobody else', async () => {
+    const buyerId = await register('Công ty Bao bì Thái Nguyên', '19', '0912345001');
+    const supplierId = await register('HTX Giấy Kraft Phú Bình', '19', '0912345002');
+    const strangerId = await register('Công ty Giấy Hải Phòng', '31', '0912345003');
+    const buyer = await tokenFor({ sub: 'u-buyer', role: 'enterprise', enterprise_id: buyerId });
+    const supplier = await tokenFor({ sub: 'u-supplier', role: 'enterprise', enterprise_id: supplierId });
+    const stranger = await tokenFor({ sub: 'u-stranger', role: 'enterprise', enterprise_id: strangerId });
+    const analyst = await tokenFor({ sub: 'analyst-1', role: 'analyst' });
+
+    const capability = await http<{ capability: { id: string } }>(url, 'POST', '/v1/capabilities', {
+      token: supplier,
+      body: {
+        enterpriseId: supplierId,
+        title: 'Giấy kraft cuộn làm thùng carton',
+        description: 'Giấy kraft nâu định lượng 150-250 g/m²',
+        hsCodes: ['480411'],
+        monthlyCapacity: { value: 300, unit: 'tấn' },
+        leadTimeDays: 10,
+      },
+    });
+    expect(capability.status).toBe(201);
+    const need = await http<{ need: { id: string } }>(url, 'POST', '/v1/needs', {
+      token: buyer,
+      body: {
+        enterpriseId: buyerId,
+        title: 'Cần giấy kraft cuộn cho dây chuyền thùng carton',
+        description: 'Giấy kraft nâu, 100 tấn mỗi tháng',
+        category: 'NEED_CATEGORY_MATERIAL',
+        hsCodes: ['480411'],
+        quantityPerMonth: { value: 100, unit: 'tấn' },
+      },
+    });
+    expect(need.status).toBe(201);
+
+    type Proposals = { proposals?: { id: string; needId: string; capabilityId: string; reason: string }[] };
+    const proposal = await waitFor(
+      async () => {
+        const listed = await http<Proposals>(url, 'GET', '/v1/proposals', { token: buyer });
+        return listed.body.proposals?.find((p) => p.needId === need.body.need.id);
+      },
+      { timeoutMs: 30_000, what: 'a proposal for the need' },
+    );
+    expect(proposal.capabilityId).toBe(capability.body.capability.id);
+    expect(proposal.reason).not.toBe('');
+    const seenBySupplier = await http<Proposals>(url, 'GET', '/v1/proposals', { token: supplier });
+    expect(seenBySupplier.body.proposals?.map((p) => p.id)).toContain(proposal.id);
+    expect((await http(url, 'GET', `/v1/proposals/${proposal.id}`, { token: stranger })).status).toBe(404);
+    expect(
+      (await http(url, 'GET', `/v1/proposals?enterprise_id=${buyerId}`, { token: stranger })).status,
+    ).toBe(403);
+
+    const contactOf = (enterpriseId: string, token?: string) =>
+      http<{ contact?: { phone: string } }>(
+        url,
+        'GET',
+        `/v1/enterprises/${enterpriseId}/contact?match_id=${proposal.id}`,
+        {
+          token,
+        },
+      );
+    expect((await contactOf(supplierId, buyer)).status).toBe(403);
+    expect(
+      (await http(url, 'POST', `/v1/proposals/${proposal.id}/acceptance`, { token: stranger })).status,
+    ).toBe(403);
+    expect(
+      (await http(url, 'POST', `/v1/proposals/${proposal.id}/acceptance`, { token: buyer })).status,
+    ).toBe(200);
+    expect((await contactOf(supplierId, buyer)).status).toBe(403);
+    const established = await http<{ proposal: { status: string } }>(
+      url,
+      'POST',
+      `/v1/proposals/${proposal.id}/acceptance`,
+      {
+        token: supplier,
+      },
+    );
+    expect(established.body.proposal.status).toBe('PROPOSAL_STATUS_ESTABLISHED');
+
+    const released = await waitFor(
+      async () => {
+        const r = await contactOf(supplierId, buyer);
+        return r.status === 200 ? r.body.contact : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the supplier contact released to the buyer' },
+    );
+    expect(released?.phone).toBe('0912345002');
+    expect((await contactOf(buyerId, supplier)).body.contact?.phone).toBe('0912345001');
+    expect((await contactOf(supplierId, stranger)).status).toBe(403);
+    expect((await contactOf(supplierId, analyst)).status).toBe(403);
+    expect((await contactOf(supplierId)).status).toBe(401);
+    // No other route leaks it: the public profile has no contact.
+    const profile = await http(url, 'GET', `/v1/enterprises/${supplierId}`, { token: stranger });
+    expect(JSON.stringify(profile.body)).not.toContain('0912345002');
+  });
+});
+
+describe('HTTP behaviour', () => {
+  it('answers bad input with problem+json naming the fields, and keeps request ids', async () => {
+    const bad = await http<{ status: number; code: string; errors: { field: string }[]; request_id: string }>(
+      url,
+      'POST',
+      '/v1/enterprises',
+      {
+        token: admin,
+        body: { name: 'X', kind: 'NOT_A_KIND', surprise: true },
+        headers: { 'x-request-id': 'req-123' },
+      },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.headers.get('x-request-id')).toBe('req-123');
+    expect(bad.body.request_id).toBe('req-123');
+    expect(bad.body.errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['body.surprise', 'body.kind']),
+    );
+
+    const invalid = await http<{ errors: { field: string }[] }>(url, 'POST', '/v1/enterprises', {
+      token: admin,
+      body: { taxCode: '123', name: 'Công ty', provinceCode: '99', kind: 'ENTERPRISE_KIND_ENTERPRISE' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['enterprise.taxCode']));
+
+    expect((await http(url, 'POST', '/v1/needs', { token: admin, body: '{"title": ' })).status).toBe(400);
+    const huge = await http(url, 'POST', '/v1/needs', { token: admin, body: { title: 'x'.repeat(300_000) } });
+    expect(huge.status).toBe(413);
+    let deep: unknown = 'x';
+    for (let i = 0; i < 60; i++) deep = { a: deep };
+    expect((await http(url, 'POST', '/v1/needs', { token: admin, body: deep })).status).toBe(400);
+    expect((await http(url, 'GET', '/v1/no-such-route')).status).toBe(404);
+    const injected = await http(url, 'GET', '/v1/postings?kind=need&province[$ne]=01', {});
+    expect(injected.status).toBe(400);
+    expect((await http(url, 'GET', `/v1/enterprises/${encodeURIComponent('{"$ne":null}')}`)).status).toBe(
+      400,
+    );
+  });
+
+  it('serves ETags and answers If-None-Match with 304', async () => {
+    const first = await http(url, 'GET', '/v1/postings?kind=need&province=19');
+    expect(first.status).toBe(200);
+    const tag = first.headers.get('etag');
+    expect(tag).toMatch(/^W\/"/);
+    const again = await http(url, 'GET', '/v1/postings?kind=need&province=19', {
+      headers: { 'if-none-match': tag as string },
+    });
+    expect(again.status).toBe(304);
+    const other = await http(url, 'GET', '/v1/postings?kind=capability&province=19', {
+      headers: { 'if-none-match': tag as string },
+    });
+    expect(other.status).toBe(200);
+  });
+
+  it('sends security headers and answers CORS for the configured origin only', async () => {
+    const allowed = await http(url, 'GET', '/v1/postings?kind=need', {
+      headers: { origin: 'https://portal.lienket.example' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://portal.lienket.example');
+    expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(allowed.headers.get('strict-transport-security')).toContain('max-age');
+    expect(allowed.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const other = await http(url, 'GET', '/v1/postings?kind=need', {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses expired, forged, wrong-audience and role-less tokens', async () => {
+    const { SignJWT } = await import('jose');
+    const sign = (
+      claims: Record<string, unknown>,
+      secret = DEV_SECRET,
+      audience = 'lienket-api',
+      exp = '1h',
+    ) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('lienket-dev')
+        .setAudience(audience)
+        .setSubject('someone')
+        .setIssuedAt()
+        .setExpirationTime(exp)
+        .sign(new TextEncoder().encode(secret));
+    const call = (token: string) => http<{ code: string }>(url, 'GET', '/v1/proposals', { token });
+    const expired = await call(await tokenFor({ sub: 'a', role: 'admin' }, '-1m'));
+    expect(expired.status).toBe(401);
+    expect(
+      (await call(await sign({ role: 'admin' }, 'another-secret-another-secret-another-secret'))).status,
+    ).toBe(401);
+    expect((await call(await sign({ role: 'admin' }, DEV_SECRET, 'someone-else'))).status).toBe(401);
+    expect((await call(await sign({}))).status).toBe(401);
+    expect((await call(await sign({ role: 'enterprise' }))).status).toBe(401);
+    expect((await call('not.a.token')).status).toBe(401);
+    expect(
+      (await http(url, 'GET', '/v1/proposals', { headers: { authorization: 'Basic abc' } })).status,
+    ).toBe(401);
+    expect((await call(await sign({ role: 'admin' }))).status).toBe(200);
+  });
+
+  it('limits each caller’s request rate with 429 and Retry-After', async () => {
+    const limited = await startGateway(
+      parseConfig(gatewayConfigSchema, {
+        HTTP_PORT: '0',
+        GRPC_PORT: '0',
+        MONGO_URL: platform.infra.mongoUrl,
+        MONGO_DB: platform.infra.databaseFor('gateway-limited'),
+        KAFKA_BROKERS: platform.infra.kafkaBrokers.join(','),
+        KAFKA_TOPIC_PREFIX: platform.infra.topicPrefix,
+        REGISTRY_ADDR: `127.0.0.1:${platform.registry.grpcPort}`,
+        AUTH_DEV_SECRET: DEV_SECRET,
+        RATE_LIMIT_PER_MINUTE: '3',
+      }),
+      platform.infra.log,
+    );
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await http(limited.url, 'GET', '/v1/postings?kind=need')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await http(limited.url, 'GET', '/v1/postings?kind=need');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another caller has its own budget.
+      const other = await http(limited.url, 'GET', '/v1/postings?kind=need', { token: admin });
+      expect(other.status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document, served with a docs page', async () => {
+    const document = await http<{ openapi: string; paths: Record<string, unknown> }>(
+      url,
+      'GET',
+      '/openapi.json',
+    );
+    expect(document.body.openapi).toBe('3.1.0');
+    // The OpenAPI 3.1 meta-schema (as published by the OpenAPI Initiative, shipped in an npm package).
+    const metaSchema = JSON.parse(
+      readFileSync(
+        join(__dirname, '../../../node_modules/@seriousme/openapi-schema-validator/schemas/v3.1/schema.json'),
+        'utf8',
+      ),
+    );
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addFormat('media-range', true);
+    const validate = ajv.compile(metaSchema);
+    expect(validate(document.body) ? [] : validate.errors).toEqual([]);
+    // And every schema in it compiles as JSON Schema 2020-12, so clients can validate with them.
+    const components = (document.body as unknown as { components: { schemas: Record<string, object> } })
+      .components.schemas;
+    const withSchemas = new Ajv2020({ strict: false });
+    addFormats(withSchemas);
+    withSchemas.addSchema({ $id: 'https://lienket.vn/openapi', components: { schemas: components } });
+    for (const name of Object.keys(components))
+      expect(withSchemas.getSchema(`https://lienket.vn/openapi#/components/schemas/${name}`)).toBeInstanceOf(
+        Function,
+      );
+    expect(Object.keys(document.body.paths)).toContain('/v1/needs');
+    const docs = await fetch(`${url}/docs`);
+    expect(await docs.text()).toContain('/docs/init.js');
+    expect((await fetch(`${url}/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
+  });
+});
+
+type Operation = {
+  operationId: string;
+  'x-lienket-callers': string[];
+  parameters: {
+    name: string;
+    in: string;
+    required: boolean;
+    schema: { type?: string; enum?: string[]; items?: { enum?: string[] } };
+  }[];
+  requestBody?: unknown;
+};
+
+describe('authorisation of every route', () => {
+  it('refuses every role a route does not allow, lets the others through, and exercises every documented operation', async () => {
+    const document = (
+      await http<{ paths: Record<string, Record<string, Operation>> }>(url, 'GET', '/openapi.json')
+    ).body;
+    const roles = ['anonymous', 'enterprise', 'province', 'analyst', 'admin'] as const;
+    const tokens: Record<string, string | undefined> = {
+      anonymous: undefined,
+      enterprise: await tokenFor({ sub: 'm-ent', role: 'enterprise', enterprise_id: 'matrix-enterprise' }),
+      province: await tokenFor({ sub: 'm-prov', role: 'province', province_code: '01' }),
+      analyst: await tokenFor({ sub: 'm-analyst', role: 'analyst' }),
+      admin,
+    };
+    const exercised = new Set<string>();
+    const outcomes: string[] = [];
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const concrete = path.replace(/\{[^}]+\}/g, 'matrix-id-1');
+        const query = operation.parameters
+          .filter((p) => p.in === 'query' && p.required)
+          .map(
+            (p) =>
+              `${p.name}=${encodeURIComponent(p.schema.enum?.[0] ?? p.schema.items?.enum?.[0] ?? 'matrix-id-1')}`,
+          )
+          .join('&');
+        const target = query ? `${concrete}?${query}` : concrete;
+        for (const role of roles) {
+          const response = await http<{ code?: string }>(url, method.toUpperCase(), target, {
+            token: tokens[role],
+            ...(operation.requestBody ? { body: {} } : {}),
+          });
+          const allowed = operation['x-lienket-callers'].includes(role);
+          const refusedByRole =
+            response.status === 401 || (response.status === 403 && response.body.code === 'ROLE_NOT_ALLOWED');
+          if (allowed === refusedByRole || response.status >= 500)
+            outcomes.push(
+              `${method.toUpperCase()} ${path} as ${role}: ${response.status} ${response.body.code ?? ''}`,
+            );
+          if (!allowed) {
+            expect(response.headers.get('content-type')).toContain('application/problem+json');
+            expect(response.status).toBe(role === 'anonymous' ? 401 : 403);
+          }
+        }
+        exercised.add(operation.operationId);
+      }
+    }
+    expect(outcomes).toEqual([]);
+    const documented = Object.values(document.paths).flatMap((m) =>
+      Object.values(m).map((o) => o.operationId),
+    );
+    expect(documented.length).toBeGreaterThan(50);
+    expect([...exercised].sort()).toEqual([...new Set(documented)].sort());
+  });
+});
