@@ -1,4 +1,6 @@
 export * as commonV1 from '../gen/lienket/common/v1/common';
+export * as insightsV1 from '../gen/lienket/insights/v1/insights';
+export * as insightsServiceV1 from '../gen/lienket/insights/v1/insights_service';
 export * as matchmakingEventsV1 from '../gen/lienket/matchmaking/v1/events';
 export * as matchmakingV1 from '../gen/lienket/matchmaking/v1/matchmaking';
 export * as matchmakingServiceV1 from '../gen/lienket/matchmaking/v1/matchmaking_service';
@@ -9,6 +11,7 @@ export * as techtransferEventsV1 from '../gen/lienket/techtransfer/v1/events';
 export * as techtransferV1 from '../gen/lienket/techtransfer/v1/techtransfer';
 export * as techtransferServiceV1 from '../gen/lienket/techtransfer/v1/techtransfer_service';
 export * as testingV1 from '../gen/lienket/testing/v1/testing';
+export * from './csv';
 export { descriptorSetPath } from './descriptor';
 export * from './enums';
 export * from './events';

@@ -5,7 +5,7 @@ import express, { type Express, type Request, type RequestHandler } from 'expres
 import helmet from 'helmet';
 import { type AnyRoute, mountRoutes } from './http/api';
 import { depthOf, notFound, problemHandler, rateLimit, requestId } from './http/middleware';
-import { openApiDocument } from './http/openapi';
+import { type Documentation, openApiDocument } from './http/openapi';
 
 export interface AppOptions {
   routes: readonly AnyRoute[];
@@ -17,6 +17,8 @@ export interface AppOptions {
   publicUrl: string;
   /** Extra routers mounted before the REST routes (streams, subscriptions, AsyncAPI). */
   extensions?: ((app: Express) => void)[];
+  /** Documented by the modules that mount their own handlers. */
+  documentation?: Documentation;
 }
 
 const actors = new WeakMap<Request, Actor>();
@@ -78,7 +80,7 @@ export function createApp(options: AppOptions): Express {
     else next();
   });
 
-  const document = openApiDocument(options.routes, options.publicUrl);
+  const document = openApiDocument(options.routes, options.publicUrl, options.documentation);
   app.get('/openapi.json', (_request, response) => {
     response.json(document);
   });

@@ -16,6 +16,7 @@ export const gatewayConfigSchema = z.object({
   REGISTRY_ADDR: z.string().default('127.0.0.1:50051'),
   MATCHMAKING_ADDR: z.string().default('127.0.0.1:50052'),
   TECHTRANSFER_ADDR: z.string().default('127.0.0.1:50053'),
+  INSIGHTS_ADDR: z.string().default('127.0.0.1:50054'),
   GRPC_DEADLINE_MS: env.positiveInt(5_000),
   MONGO_URL: env.mongoUrl(),
   MONGO_DB: z.string().min(1).default('lienket_gateway'),
@@ -38,12 +39,19 @@ export const gatewayConfigSchema = z.object({
   STREAM_HEARTBEAT_MS: env.positiveInt(15_000),
   /** Events a stream client may lag behind before it is cut off (it resumes with Last-Event-ID). */
   STREAM_MAX_BUFFERED: env.positiveInt(1_000),
+  /** Open event streams per gateway instance (each holds a Kafka consumer), and per caller. */
+  STREAM_MAX_CONNECTIONS: env.positiveInt(200),
+  STREAM_MAX_PER_CALLER: env.positiveInt(20),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool(false),
   WEBHOOK_MAX_ATTEMPTS: env.positiveInt(8),
   WEBHOOK_INITIAL_BACKOFF_MS: env.positiveInt(1_000),
   WEBHOOK_MAX_BACKOFF_MS: env.positiveInt(600_000),
   WEBHOOK_TIMEOUT_MS: env.positiveInt(5_000),
   WEBHOOK_POLL_MS: env.positiveInt(500),
+  /** Webhook deliveries one gateway instance sends at the same time. */
+  WEBHOOK_CONCURRENCY: env.positiveInt(16),
+  /** Finished webhook deliveries (delivered, failed, dead) stay in the log this long. */
+  WEBHOOK_RETENTION_DAYS: env.positiveInt(30),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import {
+  insightsServiceV1 as ins,
   matchmakingServiceV1 as mm,
   registryServiceV1 as reg,
   techtransferServiceV1 as tts,
@@ -13,7 +14,9 @@ import { createVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import { modules } from './extensions';
 import type { AnyRoute } from './http/api';
+import type { Documentation } from './http/openapi';
 import type { ServiceClients } from './routes/clients';
+import { insightsRoutes } from './routes/insights';
 import { matchmakingRoutes } from './routes/matchmaking';
 import { registryRoutes } from './routes/registry';
 import { techTransferRoutes } from './routes/techtransfer';
@@ -22,6 +25,7 @@ export const allRoutes = (clients: ServiceClients): AnyRoute[] => [
   ...registryRoutes(clients),
   ...matchmakingRoutes(clients),
   ...techTransferRoutes(clients),
+  ...insightsRoutes(clients),
 ];
 
 interface Part {
@@ -37,6 +41,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     registry: createGrpcClient(reg.RegistryServiceService, config.REGISTRY_ADDR, options),
     matchmaking: createGrpcClient(mm.MatchmakingServiceService, config.MATCHMAKING_ADDR, options),
     techtransfer: createGrpcClient(tts.TechTransferServiceService, config.TECHTRANSFER_ADDR, options),
+    insights: createGrpcClient(ins.InsightsServiceService, config.INSIGHTS_ADDR, options),
   };
   parts.push({
     name: 'clients',
@@ -55,7 +60,8 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
 
   const routes = allRoutes(clients);
   const extensions: ((app: Express) => void)[] = [];
-  const context = { config, log, db, kafka, parts, extensions, clients };
+  const documentation: Documentation = { paths: {}, schemas: {} };
+  const context = { config, log, db, kafka, parts, extensions, clients, documentation };
   for (const install of modules) await install(context);
 
   const publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${config.HTTP_PORT}`;
@@ -73,6 +79,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     publicUrl,
     extensions,
+    documentation,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.HTTP_PORT, () => resolve(s));
@@ -115,6 +122,8 @@ export interface GatewayContext {
   clients: ServiceClients;
   /** Stopped in reverse order on shutdown. */
   parts: Part[];
+  /** OpenAPI paths and schemas of the HTTP handlers a module mounts itself. */
+  documentation: Documentation;
   /** Mount HTTP handlers (before the REST routes). */
   extensions: ((app: Express) => void)[];
 }

@@ -48,6 +48,9 @@ describe('fuzzing every route from the OpenAPI document', () => {
         `${platform.url}/openapi.json`,
         '--checks',
         'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
+        // Endless by design (it has its own tests).
+        '--exclude-path',
+        '/v1/events/stream',
         '--phases',
         'examples,coverage,fuzzing',
         '--max-examples',
@@ -82,6 +85,6 @@ describe('fuzzing every route from the OpenAPI document', () => {
       (n, methods) => n + Object.keys(methods).length,
       0,
     );
-    expect(testcases).toBe(operations);
+    expect(testcases).toBe(operations - 1);
   }, 1_200_000);
 });

@@ -1,5 +1,7 @@
 import { type Actor, parseConfig } from '@lienket/platform';
 import { openTestInfra, type TestInfra } from '@lienket/testkit';
+import { insightsConfigSchema } from '../../insights/src/config';
+import { startInsights } from '../../insights/src/service';
 import { matchmakingConfigSchema } from '../../matchmaking/src/config';
 import { startMatchmaking } from '../../matchmaking/src/service';
 import { registryConfigSchema } from '../../registry/src/config';
@@ -42,6 +44,10 @@ export async function startPlatform(label: string, gatewayOverrides: Record<stri
     parseConfig(techTransferConfigSchema, { ...shared, MONGO_DB: infra.databaseFor('techtransfer') }),
     infra.log,
   );
+  const insights = await startInsights(
+    parseConfig(insightsConfigSchema, { ...shared, MONGO_DB: infra.databaseFor('insights') }),
+    infra.log,
+  );
   const gateway = await startGateway(
     parseConfig(gatewayConfigSchema, {
       ...shared,
@@ -50,6 +56,7 @@ export async function startPlatform(label: string, gatewayOverrides: Record<stri
       REGISTRY_ADDR: `127.0.0.1:${registry.grpcPort}`,
       MATCHMAKING_ADDR: `127.0.0.1:${matchmaking.grpcPort}`,
       TECHTRANSFER_ADDR: `127.0.0.1:${techtransfer.grpcPort}`,
+      INSIGHTS_ADDR: `127.0.0.1:${insights.grpcPort}`,
       AUTH_DEV_SECRET: DEV_SECRET,
       RATE_LIMIT_PER_MINUTE: '100000',
       ...gatewayOverrides,
@@ -63,10 +70,12 @@ export async function startPlatform(label: string, gatewayOverrides: Record<stri
     registry,
     matchmaking,
     techtransfer,
+    insights,
     gateway,
     url: gateway.url,
     async stop() {
       await gateway.stop();
+      await insights.stop();
       await techtransfer.stop();
       await matchmaking.stop();
       await registry.stop();

@@ -57,6 +57,8 @@ export interface RouteSpec<B, R> {
   body?: MessageRef<B>;
   response: MessageRef<R>;
   status?: 200 | 201;
+  /** The response as CSV, served for `?format=csv` (declare `format` in the query). */
+  csv?: (result: R) => string;
   handler(context: RouteContext<B>): Promise<R>;
 }
 
@@ -166,6 +168,13 @@ export function mountRoutes(
           body = spec.body.codec.fromJSON(raw);
         }
         const result = await spec.handler({ actor, params, query, body, request, response });
+        if (spec.csv && query.format === 'csv') {
+          const csv = spec.csv(result);
+          response.setHeader('ETag', etagOf(csv));
+          response.setHeader('Content-Disposition', `attachment; filename="${spec.operationId}.csv"`);
+          response.status(200).type('text/csv; charset=utf-8').send(csv);
+          return;
+        }
         const json = JSON.stringify(spec.response.codec.toJSON(result));
         if (spec.method === 'get') {
           const tag = etagOf(json);

@@ -54,7 +54,17 @@ function parameter(name: string, where: 'path' | 'query', spec: ParamSpec) {
 }
 
 /** The OpenAPI 3.1 document of the routes, with schemas generated from the proto contracts. */
-export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string): JsonSchema {
+/** Paths and schemas of handlers outside the route table (streams, subscriptions). */
+export interface Documentation {
+  paths: Record<string, Record<string, unknown>>;
+  schemas: Record<string, JsonSchema>;
+}
+
+export function openApiDocument(
+  routes: readonly AnyRoute[],
+  serverUrl: string,
+  extra: Documentation = { paths: {}, schemas: {} },
+): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
@@ -63,7 +73,12 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
     const responses: Record<string, unknown> = {
       [status]: {
         description: 'OK',
-        content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.response.name}` } } },
+        content: {
+          'application/json': { schema: { $ref: `#/components/schemas/${r.response.name}` } },
+          ...(r.csv
+            ? { 'text/csv': { schema: { type: 'string', description: 'RFC 4180, header line first' } } }
+            : {}),
+        },
         ...(r.method === 'get' ? { headers: { ETag: { schema: { type: 'string' } } } } : {}),
       },
       '400': problem('Invalid request (field errors listed)'),
@@ -118,8 +133,12 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Problem: problemSchema, ...jsonSchemas(names, { refPrefix: '#/components/schemas/' }) },
+      schemas: {
+        Problem: problemSchema,
+        ...jsonSchemas(names, { refPrefix: '#/components/schemas/' }),
+        ...extra.schemas,
+      },
     },
-    paths,
+    paths: { ...paths, ...extra.paths },
   };
 }

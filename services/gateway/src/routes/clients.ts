@@ -1,4 +1,5 @@
 import type {
+  insightsServiceV1 as ins,
   matchmakingServiceV1 as mm,
   registryServiceV1 as reg,
   techtransferServiceV1 as tts,
@@ -10,6 +11,7 @@ export interface ServiceClients {
   registry: PromiseClient<typeof reg.RegistryServiceService>;
   matchmaking: PromiseClient<typeof mm.MatchmakingServiceService>;
   techtransfer: PromiseClient<typeof tts.TechTransferServiceService>;
+  insights: PromiseClient<typeof ins.InsightsServiceService>;
 }
 
 /** gRPC call options for a request: the caller as actor metadata, and the request id for tracing logs. */
