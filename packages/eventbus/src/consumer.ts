@@ -1,8 +1,9 @@
 import { deadLetterTopic, type EventDefinition } from '@lienket/contracts';
+import { consumerLag, eventsProcessed, sampleDeadLetters } from '@lienket/platform';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
 import type mongoose from 'mongoose';
 import type { Logger } from 'pino';
-import { EventFormatError, fromKafkaMessage, type ReceivedEvent } from './cloudevents';
+import { EventFormatError, fromKafkaMessage, headerText, type ReceivedEvent } from './cloudevents';
 import type { EventPublisher } from './publisher';
 import { withEventSpan } from './tracing';
 
@@ -112,6 +113,7 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
   const stats: ConsumerStats = { processed: 0, duplicates: 0, deadLettered: 0, retried: 0, ignored: 0 };
 
   let consumer: Consumer | undefined;
+  let stopSampling: (() => void) | undefined;
   let resolveJoined!: () => void;
   const joinedPromise = new Promise<void>((resolve) => {
     resolveJoined = resolve;
@@ -134,6 +136,11 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
       { key: message.key, value: message.value, headers },
     ]);
     stats.deadLettered += 1;
+    eventsProcessed.inc({
+      group: groupId,
+      type: headerText(message.headers, 'ce_type') ?? 'unknown',
+      outcome: 'dead_lettered',
+    });
     log.warn({ topic, partition, offset: message.offset, reason, error }, 'message dead-lettered');
   }
 
@@ -152,10 +159,12 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     const handler = handlers.get(event.type);
     if (!handler) {
       stats.ignored += 1; // a catalogued type this group does not care about
+      eventsProcessed.inc({ group: groupId, type: event.type, outcome: 'ignored' });
       return;
     }
     if (await processed.findOne({ _id: event.id }, { projection: { _id: 1 } })) {
       stats.duplicates += 1;
+      eventsProcessed.inc({ group: groupId, type: event.type, outcome: 'duplicate' });
       log.debug({ id: event.id, type: event.type }, 'duplicate delivery skipped');
       return;
     }
@@ -177,11 +186,13 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
           if ((error as { code?: number }).code !== 11000) throw error;
         }
         stats.processed += 1;
+        eventsProcessed.inc({ group: groupId, type: event.type, outcome: 'applied' });
         return;
       } catch (error) {
         lastError = error;
         if (attempt < retry.attempts) {
           stats.retried += 1;
+          eventsProcessed.inc({ group: groupId, type: event.type, outcome: 'retried' });
           const delay = backoffDelay(attempt, retry);
           context.log.warn({ attempt, delay, err: error }, 'handler failed, retrying');
           await sleep(delay);
@@ -202,6 +213,13 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     async start() {
       await processed.createIndex({ at: 1 });
       consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000 });
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        consumerLag.set(
+          { group: groupId, topic: payload.topic, partition: String(payload.partition) },
+          Math.max(0, Number(payload.offsetLag)),
+        );
+      });
+      stopSampling = sampleDeadLetters(() => deadLetterSizes(kafka, topics));
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         log.info({ memberAssignment: payload.memberAssignment }, 'joined consumer group');
         resolveJoined();
@@ -233,7 +251,40 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     joined: () => joinedPromise,
     async stop() {
       // kafkajs waits for in-flight handlers and commits their offsets before leaving the group.
+      stopSampling?.();
       await consumer?.disconnect();
     },
   };
+}
+
+const dlqCache = new Map<
+  string,
+  { at: number; sizes: { labels: Record<string, string>; value: number }[] }
+>();
+
+/** Messages held in the dead-letter topics of `topics` (high minus low watermarks), cached 10 s. */
+async function deadLetterSizes(kafka: Kafka, topics: readonly string[]) {
+  const key = topics.join(',');
+  const cached = dlqCache.get(key);
+  if (cached && Date.now() - cached.at < 10_000) return cached.sizes;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const sizes = await Promise.all(
+      topics.map(async (topic) => {
+        const dlq = deadLetterTopic(topic);
+        try {
+          const offsets = await admin.fetchTopicOffsets(dlq);
+          const value = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+          return { labels: { topic: dlq }, value };
+        } catch {
+          return { labels: { topic: dlq }, value: 0 };
+        }
+      }),
+    );
+    dlqCache.set(key, { at: Date.now(), sizes });
+    return sizes;
+  } finally {
+    await admin.disconnect();
+  }
 }

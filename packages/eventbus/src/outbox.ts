@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDefinition } from '@lienket/contracts';
+import { sampleOutboxBacklog } from '@lienket/platform';
 import type mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { type EncodedEvent, encodeEvent } from './cloudevents';
@@ -143,6 +144,7 @@ export function createOutboxRelay({
   const stats = { published: 0, failures: 0, parked: 0 };
   let running = false;
   let loop: Promise<void> | undefined;
+  let stopSampling: (() => void) | undefined;
   let wake: (() => void) | undefined;
   let woken = false;
 
@@ -320,9 +322,18 @@ export function createOutboxRelay({
     start() {
       if (running) return;
       running = true;
+      stopSampling = sampleOutboxBacklog(async () =>
+        Promise.all(
+          collections.map(async (name) => ({
+            labels: { collection: name },
+            value: await db.collection(name).countDocuments({ outboxPending: true }),
+          })),
+        ),
+      );
       loop = run();
     },
     async stop() {
+      stopSampling?.();
       running = false;
       wake?.();
       await loop;

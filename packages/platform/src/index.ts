@@ -7,6 +7,7 @@ export * from './grpc/server';
 export * from './ids';
 export * from './lifecycle';
 export * from './logging';
+export * from './metrics';
 export * from './paging';
 export * from './problem';
 export * from './versioned';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Actor, AppError, anonymous, type Logger } from '@lienket/platform';
+import { type Actor, AppError, anonymous, httpLatency, httpRequests, type Logger } from '@lienket/platform';
 import cors from 'cors';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -31,6 +31,16 @@ export function createApp(options: AppOptions): Express {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   app.use(requestId);
+  app.use((request, response, next) => {
+    const done = httpLatency.startTimer();
+    response.on('finish', () => {
+      // The route pattern, not the path, so ids do not explode the label set.
+      const route = request.route?.path ? `${request.baseUrl}${String(request.route.path)}` : 'unmatched';
+      done({ method: request.method, route });
+      httpRequests.inc({ method: request.method, route, status: String(response.statusCode) });
+    });
+    next();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -11,6 +11,8 @@ export const gatewayConfigSchema = z.object({
   HTTP_PORT: env.port(8080),
   /** gRPC health and reflection only (the gateway serves no gRPC API). */
   GRPC_PORT: env.port(50060),
+  /** Prometheus `/metrics`, apart from the public port. */
+  METRICS_PORT: env.port(9400),
   /** Where the API is reached from outside, for the documents and printed links. */
   PUBLIC_URL: z.string().url().optional(),
   REGISTRY_ADDR: z.string().default('127.0.0.1:50051'),

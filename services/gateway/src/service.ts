@@ -6,7 +6,7 @@ import {
   techtransferServiceV1 as tts,
 } from '@lienket/contracts';
 import { createKafka } from '@lienket/eventbus';
-import { createGrpcClient, type Logger, startGrpcServer } from '@lienket/platform';
+import { createGrpcClient, type Logger, startGrpcServer, startMetricsServer } from '@lienket/platform';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import { createApp } from './app';
@@ -98,10 +98,13 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
   // Health and reflection over gRPC too, so the platform starts and probes every service alike.
   const grpcServer = await startGrpcServer({ services: [], port: config.GRPC_PORT, log });
   parts.push({ name: 'grpc', stop: () => grpcServer.stop() });
+  const metrics = await startMetricsServer(config.METRICS_PORT);
+  parts.push({ name: 'metrics', stop: () => metrics.stop() });
 
   return {
     httpPort,
     grpcPort: grpcServer.port,
+    metricsPort: metrics.port,
     url: `http://127.0.0.1:${httpPort}`,
     routes,
     app,

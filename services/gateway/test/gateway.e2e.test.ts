@@ -245,6 +245,7 @@ describe('HTTP behaviour', () => {
       parseConfig(gatewayConfigSchema, {
         HTTP_PORT: '0',
         GRPC_PORT: '0',
+        METRICS_PORT: '0',
         MONGO_URL: platform.infra.mongoUrl,
         MONGO_DB: platform.infra.databaseFor('gateway-limited'),
         KAFKA_BROKERS: platform.infra.kafkaBrokers.join(','),
@@ -268,6 +269,46 @@ describe('HTTP behaviour', () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+describe('metrics', () => {
+  it('exposes request rate and latency, consumer lag, outbox backlog and DLQ sizes on each service’s /metrics', async () => {
+    await http(url, 'GET', '/v1/postings?kind=need');
+    const scrape = async (port: number) => {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      return response.text();
+    };
+    const services = [
+      platform.registry,
+      platform.matchmaking,
+      platform.techtransfer,
+      platform.insights,
+      platform.gateway,
+    ];
+    for (const service of services)
+      expect(await scrape(service.metricsPort)).toContain('lienket_process_cpu_seconds_total');
+    const text = await scrape(platform.gateway.metricsPort);
+    expect(text).toMatch(
+      /lienket_http_requests_total\{method="GET",route="\/v1\/postings",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /lienket_http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/v1\/postings"\}/,
+    );
+    expect(text).toMatch(
+      /lienket_grpc_server_requests_total\{method="\/lienket\.registry\.v1\.RegistryService\/SearchPostings",code="OK"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /lienket_grpc_server_duration_seconds_count\{method="\/lienket\.registry\.v1\.RegistryService\/SearchPostings"\} [1-9]/,
+    );
+    expect(text).toMatch(/lienket_consumer_lag_messages\{group="[^"]+",topic="[^"]+",partition="\d+"\} \d+/);
+    expect(text).toMatch(
+      /lienket_events_processed_total\{group="[^"]+",type="vn\.lienket\.registry\.enterprise\.registered\.v1",outcome="applied"\} [1-9]/,
+    );
+    expect(text).toMatch(/lienket_outbox_backlog_documents\{collection="postings"\} \d+/);
+    expect(text).toMatch(/lienket_dlq_messages\{topic="[^"]+\.dlq"\} \d+/);
+    expect((await fetch(`http://127.0.0.1:${platform.gateway.metricsPort}/other`)).status).toBe(404);
   });
 });
 

@@ -21,6 +21,7 @@ export async function startPlatform(label: string, gatewayOverrides: Record<stri
   const infra: TestInfra = await openTestInfra(label);
   const shared = {
     GRPC_PORT: '0',
+    METRICS_PORT: '0',
     MONGO_URL: infra.mongoUrl,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: infra.topicPrefix,

@@ -32,6 +32,7 @@ const gatewayConfig = (overrides: Record<string, string> = {}) =>
   parseConfig(gatewayConfigSchema, {
     HTTP_PORT: '0',
     GRPC_PORT: '0',
+    METRICS_PORT: '0',
     MONGO_URL: infra.mongoUrl,
     MONGO_DB: infra.databaseFor('gateway'),
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 export const insightsConfigSchema = z.object({
   GRPC_PORT: env.port(50054),
+  /** Prometheus `/metrics`, apart from the public port. */
+  METRICS_PORT: env.port(9404),
   MONGO_URL: env.mongoUrl(),
   MONGO_DB: z.string().min(1).default('lienket_insights'),
   KAFKA_BROKERS: env.kafkaBrokers(),

@@ -1,5 +1,5 @@
 import { createEventPublisher, createKafka, ensureTopics } from '@lienket/eventbus';
-import { type Logger, startGrpcServer } from '@lienket/platform';
+import { type Logger, startGrpcServer, startMetricsServer } from '@lienket/platform';
 import mongoose from 'mongoose';
 import { makeInsightsGrpc } from './adapters/grpc/insights-grpc';
 import { createFactConsumer } from './adapters/kafka/consumer';
@@ -46,6 +46,7 @@ export async function startInsights(config: InsightsConfig, log: Logger) {
   await consumer.start();
 
   const insights = makeInsights({ store });
+  const metrics = await startMetricsServer(config.METRICS_PORT);
   const server = await startGrpcServer({
     services: [makeInsightsGrpc({ insights, log: log.child({ component: 'grpc' }) })],
     port: config.GRPC_PORT,
@@ -54,6 +55,7 @@ export async function startInsights(config: InsightsConfig, log: Logger) {
 
   return {
     grpcPort: server.port,
+    metricsPort: metrics.port,
     insights,
     store,
     consumer,
@@ -62,6 +64,7 @@ export async function startInsights(config: InsightsConfig, log: Logger) {
       { name: 'mongo', stop: () => connection.close() },
       { name: 'publisher', stop: () => publisher.disconnect() },
       { name: 'fact-consumer', stop: () => consumer.stop() },
+      { name: 'metrics', stop: () => metrics.stop() },
       { name: 'grpc', stop: () => server.stop() },
     ],
     async stop() {

@@ -54,6 +54,7 @@ const instance = (suffix: string, group: string) =>
   startInsights(
     parseConfig(insightsConfigSchema, {
       GRPC_PORT: '0',
+      METRICS_PORT: '0',
       MONGO_URL: infra.mongoUrl,
       MONGO_DB: infra.databaseFor(suffix),
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),

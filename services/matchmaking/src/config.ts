@@ -6,6 +6,8 @@ const weight = (fallback: number) => z.coerce.number().min(0).max(10).default(fa
 
 export const matchmakingConfigSchema = z.object({
   GRPC_PORT: env.port(50052),
+  /** Prometheus `/metrics`, apart from the public port. */
+  METRICS_PORT: env.port(9402),
   MONGO_URL: env.mongoUrl(),
   MONGO_DB: z.string().min(1).default('lienket_matchmaking'),
   KAFKA_BROKERS: env.kafkaBrokers(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@lienket/contracts';
 import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
 import { normaliseWeights } from '@lienket/matching';
-import { type Logger, startGrpcServer, startPeriodicJob } from '@lienket/platform';
+import { type Logger, startGrpcServer, startMetricsServer, startPeriodicJob } from '@lienket/platform';
 import mongoose from 'mongoose';
 import { makeMatchmakingGrpc } from './adapters/grpc/matchmaking-grpc';
 import { createActionConsumer, createIndexConsumer, createIndexProgress } from './adapters/kafka/consumers';
@@ -99,6 +99,7 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
   await indexConsumer.start();
   await actionConsumer.start();
 
+  const metrics = await startMetricsServer(config.METRICS_PORT);
   const server = await startGrpcServer({
     services: [makeMatchmakingGrpc({ matchmaking, log: log.child({ component: 'grpc' }) })],
     port: config.GRPC_PORT,
@@ -125,10 +126,12 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
     { name: 'index-consumer', stop: () => indexConsumer.stop() },
     { name: 'action-consumer', stop: () => actionConsumer.stop() },
     jobs,
+    { name: 'metrics', stop: () => metrics.stop() },
     { name: 'grpc', stop: () => server.stop() },
   ];
   return {
     grpcPort: server.port,
+    metricsPort: metrics.port,
     matchmaking,
     relay,
     db,

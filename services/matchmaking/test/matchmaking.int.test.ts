@@ -32,6 +32,7 @@ let matchClient: PromiseClient<typeof mm.MatchmakingServiceService>;
 const matchmakingConfig = (overrides: Record<string, string> = {}) =>
   parseConfig(matchmakingConfigSchema, {
     GRPC_PORT: '0',
+    METRICS_PORT: '0',
     MONGO_URL: infra.mongoUrl,
     MONGO_DB: infra.databaseFor('matchmaking'),
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
@@ -48,6 +49,7 @@ beforeAll(async () => {
   registry = await startRegistry(
     parseConfig(registryConfigSchema, {
       GRPC_PORT: '0',
+      METRICS_PORT: '0',
       MONGO_URL: infra.mongoUrl,
       MONGO_DB: infra.databaseFor('registry'),
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 export const registryConfigSchema = z.object({
   GRPC_PORT: env.port(50051),
+  /** Prometheus `/metrics`, apart from the public port. */
+  METRICS_PORT: env.port(9401),
   MONGO_URL: env.mongoUrl(),
   MONGO_DB: z.string().min(1).default('lienket_registry'),
   KAFKA_BROKERS: env.kafkaBrokers(),

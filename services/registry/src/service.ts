@@ -7,7 +7,13 @@ import {
   ensureTopics,
   on,
 } from '@lienket/eventbus';
-import { type Logger, startGrpcServer, startPeriodicJob, uuidv7 } from '@lienket/platform';
+import {
+  type Logger,
+  startGrpcServer,
+  startMetricsServer,
+  startPeriodicJob,
+  uuidv7,
+} from '@lienket/platform';
 import { regionOf } from '@lienket/reference';
 import mongoose from 'mongoose';
 import { makeRegistryGrpc } from './adapters/grpc/registry-grpc';
@@ -87,6 +93,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
   });
   await linkages.start();
 
+  const metrics = await startMetricsServer(config.METRICS_PORT);
   const server = await startGrpcServer({
     services: [makeRegistryGrpc({ registry, log: log.child({ component: 'grpc' }) })],
     port: config.GRPC_PORT,
@@ -106,6 +113,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
 
   return {
     grpcPort: server.port,
+    metricsPort: metrics.port,
     registry,
     relay,
     db,
@@ -115,6 +123,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
       { name: 'relay', stop: () => relay.stop() },
       { name: 'linkages', stop: () => linkages.stop() },
       expiry,
+      { name: 'metrics', stop: () => metrics.stop() },
       { name: 'grpc', stop: () => server.stop() },
     ],
     async stop() {

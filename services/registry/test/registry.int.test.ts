@@ -24,6 +24,7 @@ const DAY = 86_400_000;
 const config = () =>
   parseConfig(registryConfigSchema, {
     GRPC_PORT: '0',
+    METRICS_PORT: '0',
     MONGO_URL: infra.mongoUrl,
     MONGO_DB: infra.dbName,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),

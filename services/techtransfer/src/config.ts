@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 export const techTransferConfigSchema = z.object({
   GRPC_PORT: env.port(50053),
+  /** Prometheus `/metrics`, apart from the public port. */
+  METRICS_PORT: env.port(9403),
   MONGO_URL: env.mongoUrl(),
   MONGO_DB: z.string().min(1).default('lienket_techtransfer'),
   KAFKA_BROKERS: env.kafkaBrokers(),

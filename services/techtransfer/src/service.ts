@@ -1,6 +1,12 @@
 import { Topics } from '@lienket/contracts';
 import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
-import { type Logger, startGrpcServer, startPeriodicJob, uuidv7 } from '@lienket/platform';
+import {
+  type Logger,
+  startGrpcServer,
+  startMetricsServer,
+  startPeriodicJob,
+  uuidv7,
+} from '@lienket/platform';
 import mongoose from 'mongoose';
 import { makeTechTransferGrpc } from './adapters/grpc/techtransfer-grpc';
 import { createRegistryConsumer } from './adapters/kafka/consumers';
@@ -91,6 +97,7 @@ export async function startTechTransfer(config: TechTransferConfig, log: Logger,
   });
   await registryConsumer.start();
 
+  const metrics = await startMetricsServer(config.METRICS_PORT);
   const server = await startGrpcServer({
     services: [makeTechTransferGrpc({ techtransfer, log: log.child({ component: 'grpc' }) })],
     port: config.GRPC_PORT,
@@ -110,6 +117,7 @@ export async function startTechTransfer(config: TechTransferConfig, log: Logger,
 
   return {
     grpcPort: server.port,
+    metricsPort: metrics.port,
     techtransfer,
     store,
     relay,
@@ -120,6 +128,7 @@ export async function startTechTransfer(config: TechTransferConfig, log: Logger,
       { name: 'relay', stop: () => relay.stop() },
       { name: 'registry-consumer', stop: () => registryConsumer.stop() },
       deadlines,
+      { name: 'metrics', stop: () => metrics.stop() },
       { name: 'grpc', stop: () => server.stop() },
     ],
     async stop() {

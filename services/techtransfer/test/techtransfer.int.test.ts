@@ -36,6 +36,7 @@ beforeAll(async () => {
   infra = await openTestInfra('techtransfer');
   const shared = {
     GRPC_PORT: '0',
+    METRICS_PORT: '0',
     MONGO_URL: infra.mongoUrl,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: infra.topicPrefix,

@@ -7,6 +7,7 @@ import { descriptorSetPath } from '@lienket/contracts';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { isAppError } from '../errors';
+import { grpcLatency, grpcRequests } from '../metrics';
 import { toServiceError } from './errors';
 
 /** What a handler knows about its call. */
@@ -57,6 +58,7 @@ export function bindService<D extends Record<string, UnaryMethod>>(
     if (!handler) throw new Error(`${name}: no handler for ${key}`);
     const method = definition[key] as UnaryMethod;
     const unary: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
+      const stopTimer = grpcLatency.startTimer({ method: method.path });
       const deadline = call.getDeadline();
       const context: CallContext = {
         metadata: call.metadata,
@@ -64,11 +66,17 @@ export function bindService<D extends Record<string, UnaryMethod>>(
         cancelled: () => call.cancelled,
       };
       handler(call.request, context).then(
-        (response) => callback(null, response),
+        (response) => {
+          stopTimer();
+          grpcRequests.inc({ method: method.path, code: 'OK' });
+          callback(null, response);
+        },
         (error: unknown) => {
           if (!isAppError(error) || error.kind === 'INTERNAL') {
             log.error({ err: error, method: method.path }, 'handler failed');
           }
+          stopTimer();
+          grpcRequests.inc({ method: method.path, code: isAppError(error) ? error.kind : 'INTERNAL' });
           callback(toServiceError(error));
         },
       );

@@ -3,11 +3,12 @@
  * so the instrumentations can patch http, express, grpc-js, mongodb, mongoose and pino as they load.
  * Kafka spans come from @lienket/eventbus itself (`<topic> publish` / `<topic> process`): the outbox
  * relay must parent each publish to the request that wrote the event, which the kafkajs
- * instrumentation cannot do. Spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is
- * set; otherwise they are still created (log lines carry their ids) and dropped.
+ * instrumentation cannot do. Spans are exported over OTLP/HTTP (protobuf, or JSON with
+ * OTEL_EXPORTER_OTLP_PROTOCOL=http/json) when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise they are still created (log lines carry their ids) and dropped.
  */
 
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -17,10 +18,13 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 
 const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+// OTLP over HTTP, protobuf by default; `http/json` as the OpenTelemetry spec names it.
+const protocol = process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
+const exporter = () => (protocol === 'http/json' ? new OtlpJsonExporter() : new OtlpProtobufExporter());
 
 const sdk = new NodeSDK({
   serviceName: process.env.OTEL_SERVICE_NAME ?? process.env.LIENKET_SERVICE ?? 'lienket',
-  spanProcessors: endpoint ? [new tracing.BatchSpanProcessor(new OTLPTraceExporter())] : [],
+  spanProcessors: endpoint ? [new tracing.BatchSpanProcessor(exporter())] : [],
   instrumentations: [
     new HttpInstrumentation(),
     new ExpressInstrumentation(),
