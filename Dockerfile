@@ -6,6 +6,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/ packages/
 COPY services/ services/
+COPY apps/ apps/
 RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build
@@ -17,6 +18,9 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/packages/ packages/
 COPY --from=build /app/services/ services/
+# The portal's built files only (the gateway serves them); its build tooling stays behind.
+COPY --from=build /app/apps/portal/package.json apps/portal/package.json
+COPY --from=build /app/apps/portal/dist/ apps/portal/dist/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 USER node
 # The telemetry preload must load before any instrumented module.

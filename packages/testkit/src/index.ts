@@ -1,3 +1,4 @@
+export * from './browser';
 export * from './grpc';
 export * from './infrastructure';
 export * from './python-tools';

@@ -1,0 +1,110 @@
+import type { Lang } from './i18n';
+
+/** An RFC 9457 problem as the gateway sends it. */
+export interface Problem {
+  status: number;
+  title?: string;
+  detail?: string;
+  detail_vi?: string;
+  code?: string;
+  request_id?: string;
+  errors?: { field: string; reason?: string; message?: string; message_vi?: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+  }
+  get status() {
+    return this.problem.status;
+  }
+}
+
+let currentToken: string | undefined;
+let onUnauthenticated: (() => void) | undefined;
+
+/** The token every call carries, and what to do when the gateway refuses it. */
+export function setApiToken(token: string | undefined, unauthenticated: () => void): void {
+  currentToken = token;
+  onUnauthenticated = unauthenticated;
+}
+
+export const authHeader = (): Record<string, string> =>
+  currentToken ? { authorization: `Bearer ${currentToken}` } : {};
+
+export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+/** `a=1&b=x&b=y`, leaving out empty values. */
+export function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) for (const item of value) params.append(name, item);
+    else params.append(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** One call to the gateway: JSON in and out, problems thrown as ApiError. */
+export async function api<T>(
+  path: string,
+  options: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal } = {},
+): Promise<T> {
+  const response = await fetch(`${path}${options.query ? queryString(options.query) : ''}`, {
+    method: options.method ?? 'GET',
+    headers: {
+      accept: 'application/json, application/problem+json',
+      ...authHeader(),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    json = { status: response.status, detail: text.slice(0, 200) };
+  }
+  if (!response.ok) {
+    const problem = { status: response.status, ...(json as Partial<Problem>) } as Problem;
+    if (response.status === 401 && currentToken) onUnauthenticated?.();
+    throw new ApiError(problem);
+  }
+  return json as T;
+}
+
+/** The problem's message in the current language. */
+export function problemMessage(error: unknown, lang: Lang): string {
+  if (error instanceof ApiError) {
+    const { problem } = error;
+    return (lang === 'vi' ? problem.detail_vi : problem.detail) ?? problem.detail ?? error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Field errors of a problem keyed by the form field they belong to: a violation on `need.quantityPerMonth.value`
+ * or `body.hsCodes[0]` goes to the field whose name is one of its path segments (others go under ''). Where the
+ * message names the field by its path, the field's label stands in for it.
+ */
+export function fieldErrors(
+  error: unknown,
+  lang: Lang,
+  fields: readonly string[],
+  labels: Partial<Record<string, string>> = {},
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!(error instanceof ApiError)) return out;
+  for (const violation of error.problem.errors ?? []) {
+    const segments = violation.field.split('.').map((s) => s.replace(/\[\d+\]$/, ''));
+    const field = fields.find((name) => segments.includes(name)) ?? '';
+    let text = (lang === 'vi' ? violation.message_vi : violation.message) ?? violation.message ?? '';
+    const label = labels[field];
+    if (label) text = text.split(violation.field).join(`“${label}”`);
+    out[field] = [...(out[field] ?? []), text];
+  }
+  return out;
+}

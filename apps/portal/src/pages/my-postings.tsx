@@ -1,0 +1,424 @@
+import type { InputHTMLAttributes } from 'preact';
+import { useRef, useState } from 'preact/hooks';
+import { PostingCard } from '../components/posting-card';
+import { ErrorNotice, Field, Loading, Notice, PageTitle } from '../components/ui';
+import { api, fieldErrors, problemMessage } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { enumLabel, useI18n } from '../lib/i18n';
+import { useLoad } from '../lib/load';
+import type { Route } from '../lib/router';
+import type { Capability, Need, Posting, SearchPostingsResponse } from '../lib/types';
+
+const CATEGORIES = ['material', 'component', 'outsourcing', 'equipment', 'technology', 'service'] as const;
+const FIELDS = [
+  'title',
+  'description',
+  'category',
+  'hsCodes',
+  'vsicCodes',
+  'quantityPerMonth',
+  'monthlyCapacity',
+  'leadTimeDays',
+  'deadline',
+  'validUntil',
+] as const;
+type FieldName = (typeof FIELDS)[number];
+
+interface Draft {
+  kind: 'need' | 'capability';
+  title: string;
+  description: string;
+  category: string;
+  hsCodes: string;
+  vsicCodes: string;
+  quantity: string;
+  unit: string;
+  leadTimeDays: string;
+  deadline: string;
+  validUntil: string;
+}
+
+const emptyDraft: Draft = {
+  kind: 'need',
+  title: '',
+  description: '',
+  category: '',
+  hsCodes: '',
+  vsicCodes: '',
+  quantity: '',
+  unit: '',
+  leadTimeDays: '',
+  deadline: '',
+  validUntil: '',
+};
+
+const codes = (text: string) =>
+  text
+    .split(/[\s,;]+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+// A date field means the end of that day, Vietnam time.
+const endOfDay = (date: string) => (date ? new Date(`${date}T23:59:59+07:00`).toISOString() : undefined);
+
+/** The proto3 JSON body of the draft; what is left empty is left out, and the gateway says what is missing. */
+function bodyOf(draft: Draft, enterpriseId: string): Record<string, unknown> {
+  const quantity = draft.quantity.trim()
+    ? { value: Number(draft.quantity.replace(',', '.')), unit: draft.unit.trim() }
+    : undefined;
+  const common = {
+    enterpriseId,
+    title: draft.title,
+    description: draft.description,
+    hsCodes: codes(draft.hsCodes),
+    vsicCodes: codes(draft.vsicCodes),
+    ...(draft.validUntil ? { validUntil: endOfDay(draft.validUntil) } : {}),
+  };
+  if (draft.kind === 'need')
+    return {
+      ...common,
+      ...(draft.category ? { category: `NEED_CATEGORY_${draft.category.toUpperCase()}` } : {}),
+      ...(quantity ? { quantityPerMonth: quantity } : {}),
+      ...(draft.deadline ? { deadline: endOfDay(draft.deadline) } : {}),
+    };
+  return {
+    ...common,
+    ...(quantity ? { monthlyCapacity: quantity } : {}),
+    ...(draft.leadTimeDays.trim() ? { leadTimeDays: Math.round(Number(draft.leadTimeDays)) } : {}),
+  };
+}
+
+const controlOf: Partial<Record<FieldName, keyof Draft>> = {
+  quantityPerMonth: 'quantity',
+  monthlyCapacity: 'quantity',
+};
+
+/** The error summary's links move focus to their field (the address holds the route, so no #fragment). */
+function focusField(event: Event, field: FieldName) {
+  event.preventDefault();
+  const control = document.querySelector<HTMLElement>(`form [name="${controlOf[field] ?? field}"]`);
+  control?.focus();
+}
+
+function PostingForm({ enterpriseId, onPosted }: { enterpriseId: string; onPosted(title: string): void }) {
+  const { t, lang } = useI18n();
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const summary = useRef<HTMLDivElement>(null);
+  const errors = fieldErrors(error, lang, FIELDS, {
+    title: t('my.fTitle'),
+    description: t('my.fDescription'),
+    category: t('my.fCategory'),
+    hsCodes: t('my.fHs'),
+    vsicCodes: t('my.fVsic'),
+    quantityPerMonth: t('my.fQuantity'),
+    monthlyCapacity: t('my.fCapacity'),
+    leadTimeDays: t('my.fLeadTime'),
+    deadline: t('my.fDeadline'),
+    validUntil: t('my.fValidUntil'),
+  });
+  const set = (name: keyof Draft) => (e: { currentTarget: { value: string } }) =>
+    setDraft((d) => ({ ...d, [name]: e.currentTarget.value }));
+  const fieldsWithErrors = (Object.keys(errors) as (FieldName | '')[]).filter((f) => f !== '');
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const path = draft.kind === 'need' ? '/v1/needs' : '/v1/capabilities';
+      const result = await api<{ need?: Need; capability?: Capability }>(path, {
+        method: 'POST',
+        body: bodyOf(draft, enterpriseId),
+      });
+      setError(undefined);
+      setDraft({ ...emptyDraft, kind: draft.kind });
+      onPosted((result.need ?? result.capability)?.title ?? draft.title);
+    } catch (caught) {
+      setError(caught);
+      requestAnimationFrame(() => summary.current?.focus());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const quantityField: FieldName = draft.kind === 'need' ? 'quantityPerMonth' : 'monthlyCapacity';
+  // One text-like input per draft field; `extra` carries its type and limits.
+  const input = (name: keyof Draft, extra: InputHTMLAttributes<HTMLInputElement> = {}) =>
+    function Control({
+      id,
+      describedBy,
+      invalid,
+    }: {
+      id: string;
+      describedBy: string | undefined;
+      invalid: boolean;
+    }) {
+      return (
+        <input
+          {...extra}
+          id={id}
+          name={name}
+          value={draft[name]}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          onInput={set(name)}
+        />
+      );
+    };
+
+  return (
+    <form class="card form" onSubmit={submit} noValidate aria-labelledby="post-title">
+      <h2 id="post-title">{t('my.post')}</h2>
+      {error ? (
+        <div class="notice notice-error" role="alert" tabIndex={-1} ref={summary} data-testid="form-errors">
+          <p>{fieldsWithErrors.length > 0 ? t('my.errors') : problemMessage(error, lang)}</p>
+          {fieldsWithErrors.length > 0 && (
+            <ul>
+              {Object.entries(errors).map(([field, messages]) =>
+                messages.map((m) => (
+                  <li key={`${field}-${m}`}>
+                    {field ? (
+                      <a href={location.hash} onClick={(e) => focusField(e, field as FieldName)}>
+                        {m}
+                      </a>
+                    ) : (
+                      m
+                    )}
+                  </li>
+                )),
+              )}
+            </ul>
+          )}
+        </div>
+      ) : null}
+      <fieldset class="segmented">
+        <legend>{t('my.kind')}</legend>
+        {(['need', 'capability'] as const).map((kind) => (
+          <label key={kind}>
+            <input
+              type="radio"
+              name="posting-kind"
+              value={kind}
+              checked={draft.kind === kind}
+              onChange={() => setDraft((d) => ({ ...d, kind }))}
+            />
+            <span>{kind === 'need' ? t('my.postNeed') : t('my.postCapability')}</span>
+          </label>
+        ))}
+      </fieldset>
+      <Field label={t('my.fTitle')} errors={errors.title}>
+        {input('title', { type: 'text', maxLength: 200, required: true })}
+      </Field>
+      <Field label={t('my.fDescription')} errors={errors.description}>
+        {({ id, describedBy, invalid }) => (
+          <textarea
+            id={id}
+            name="description"
+            rows={3}
+            maxLength={5000}
+            value={draft.description}
+            aria-invalid={invalid}
+            aria-describedby={describedBy}
+            onInput={set('description')}
+          />
+        )}
+      </Field>
+      {draft.kind === 'need' && (
+        <Field label={t('my.fCategory')} errors={errors.category}>
+          {({ id, describedBy, invalid }) => (
+            <select
+              id={id}
+              name="category"
+              value={draft.category}
+              aria-invalid={invalid}
+              aria-describedby={describedBy}
+              onChange={set('category')}
+            >
+              <option value="">{t('my.fCategoryPick')}</option>
+              {CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {enumLabel(t, 'category', c)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
+      <div class="field-row">
+        <Field label={t('my.fHs')} hint={t('my.fCodesHint')} errors={errors.hsCodes}>
+          {input('hsCodes', { type: 'text', inputMode: 'numeric', autoComplete: 'off' })}
+        </Field>
+        <Field label={t('my.fVsic')} errors={errors.vsicCodes}>
+          {input('vsicCodes', { type: 'text', inputMode: 'numeric', autoComplete: 'off' })}
+        </Field>
+      </div>
+      <div class="field-row">
+        <Field
+          label={draft.kind === 'need' ? t('my.fQuantity') : t('my.fCapacity')}
+          errors={errors[quantityField]}
+        >
+          {input('quantity', { type: 'text', inputMode: 'decimal' })}
+        </Field>
+        <Field label={t('my.fUnit')}>{input('unit', { type: 'text', maxLength: 20 })}</Field>
+      </div>
+      <div class="field-row">
+        {draft.kind === 'need' ? (
+          <Field label={t('my.fDeadline')} errors={errors.deadline}>
+            {input('deadline', { type: 'date' })}
+          </Field>
+        ) : (
+          <Field label={t('my.fLeadTime')} errors={errors.leadTimeDays}>
+            {input('leadTimeDays', { type: 'number', min: 0, max: 3650 })}
+          </Field>
+        )}
+        <Field label={t('my.fValidUntil')} errors={errors.validUntil}>
+          {input('validUntil', { type: 'date' })}
+        </Field>
+      </div>
+      <button type="submit" class="button button-primary" disabled={busy}>
+        {t('my.submit')}
+      </button>
+    </form>
+  );
+}
+
+function MyPosting({ posting, onDone }: { posting: Posting; onDone(message: string): void }) {
+  const { t, date } = useI18n();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const item = posting.need ?? posting.capability;
+  const open = item.status?.endsWith('_OPEN') ?? false;
+  const act = async (path: string, body: unknown, message: (r: { capability?: Capability }) => string) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await api<{ capability?: Capability }>(path, { method: 'POST', body });
+      onDone(message(result));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const id = encodeURIComponent(item.id);
+  return (
+    <div class="my-posting" data-posting={item.id}>
+      <PostingCard posting={posting}>
+        {error ? <ErrorNotice error={error} /> : null}
+        {open && (
+          <div class="actions">
+            {posting.capability ? (
+              <>
+                <button
+                  type="button"
+                  class="button"
+                  disabled={busy}
+                  onClick={() =>
+                    act(`/v1/capabilities/${id}/renewal`, {}, (r) =>
+                      t('my.renewed', { date: date(r.capability?.validUntil) }),
+                    )
+                  }
+                >
+                  {t('my.renew')}
+                </button>
+                <button
+                  type="button"
+                  class="button button-danger"
+                  disabled={busy}
+                  onClick={() => act(`/v1/capabilities/${id}/withdrawal`, {}, () => t('my.withdrawn'))}
+                >
+                  {t('my.withdraw')}
+                </button>
+              </>
+            ) : (
+              <>
+                <button
+                  type="button"
+                  class="button"
+                  disabled={busy}
+                  onClick={() => act(`/v1/needs/${id}/fulfilment`, undefined, () => t('my.fulfilled'))}
+                >
+                  {t('my.fulfil')}
+                </button>
+                <button
+                  type="button"
+                  class="button button-danger"
+                  disabled={busy}
+                  onClick={() => act(`/v1/needs/${id}/closure`, {}, () => t('my.closed'))}
+                >
+                  {t('my.close')}
+                </button>
+              </>
+            )}
+          </div>
+        )}
+      </PostingCard>
+    </div>
+  );
+}
+
+export function MyPostingsPage(_: { route: Route }) {
+  const { t } = useI18n();
+  const { session } = useAuth();
+  const enterpriseId = session?.enterpriseId ?? '';
+  const [message, setMessage] = useState<string>();
+  const [showClosed, setShowClosed] = useState(false);
+  const loaded = useLoad(
+    async (signal) => {
+      const query = { enterprise_id: enterpriseId, include_closed: showClosed || undefined, page_size: 100 };
+      const [needs, capabilities] = await Promise.all([
+        api<SearchPostingsResponse>('/v1/postings', { query: { ...query, kind: 'need' }, signal }),
+        api<SearchPostingsResponse>('/v1/postings', { query: { ...query, kind: 'capability' }, signal }),
+      ]);
+      return [...(needs.postings ?? []), ...(capabilities.postings ?? [])].sort((a, b) =>
+        ((b.need ?? b.capability).createdAt ?? '').localeCompare((a.need ?? a.capability).createdAt ?? ''),
+      );
+    },
+    [enterpriseId, showClosed],
+  );
+  if (!enterpriseId) {
+    return (
+      <>
+        <PageTitle>{t('my.title')}</PageTitle>
+        <p>{t('my.enterpriseOnly')}</p>
+      </>
+    );
+  }
+  const done = (text: string) => {
+    setMessage(text);
+    loaded.reload();
+  };
+  return (
+    <>
+      <PageTitle>{t('my.title')}</PageTitle>
+      {message && <Notice kind="ok">{message}</Notice>}
+      <div class="two-columns">
+        <PostingForm enterpriseId={enterpriseId} onPosted={(title) => done(t('my.posted', { title }))} />
+        <section aria-labelledby="my-list">
+          <h2 id="my-list">{t('my.list')}</h2>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={showClosed}
+              onChange={(e) => setShowClosed(e.currentTarget.checked)}
+            />
+            {t('my.showClosed')}
+          </label>
+          {loaded.error ? <ErrorNotice error={loaded.error} retry={loaded.reload} /> : null}
+          {!loaded.data && loaded.loading && <Loading />}
+          {loaded.data?.length === 0 && <p>{t('my.none')}</p>}
+          <ul class="cards">
+            {(loaded.data ?? []).map((posting) => {
+              const item = posting.need ?? posting.capability;
+              return (
+                <li key={item.id}>
+                  <MyPosting posting={posting} onDone={done} />
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      </div>
+    </>
+  );
+}
