@@ -220,3 +220,123 @@ describe('canonicalJson', () => {
     );
   });
 });
+
+describe('PostingStore group split and tags', () => {
+  interface Tagged extends Indexable {
+    unit: string | null;
+    certs: string[];
+  }
+  const party = (enterpriseId: string, recognitions: string[] = []): Party => ({
+    enterpriseId,
+    province: '01',
+    kind: 'enterprise',
+    supportingIndustry: false,
+    leadFirm: false,
+    verified: true,
+    recognitions,
+  });
+
+  /** Every posting lists under HS 481910; grouped by unit, tagged with its certs and its party's recognitions. */
+  function tagged(...postings: [id: string, unit: string | null, certs?: string[]][]) {
+    const store = new PostingStore<Posting, Tagged>((_prepared, p) => p.province, {
+      groupOf: (prepared) => prepared.unit,
+      tags: { posting: (prepared) => prepared.certs, party: (p) => p.recognitions },
+    });
+    for (const [id, unit, certs = []] of postings) {
+      const prepared = { hs: ['481910'], vsic: [], tokens: new Set<string>(), unit, certs };
+      store.upsert(id, `E-${id}`, '01', { id, enterpriseId: `E-${id}` }, prepared);
+    }
+    return store;
+  }
+  type TaggedStore = ReturnType<typeof tagged>;
+
+  // Capacity 0.5 on the other side: its ceilings are 0.075 under the need's unit's (1 with every cap at 1).
+  const split = (group: string) => ({ group, others: { ...NO_CAPS, capacity: 0.5 } });
+  function run(store: TaggedStore, k: number, scores: Record<string, number>, options = {}) {
+    const visited: string[] = [];
+    const hits = store.search(
+      query(['481910']),
+      k,
+      0,
+      defaultWeights,
+      NO_CAPS,
+      () => 1,
+      (entry) => {
+        visited.push(entry.id);
+        return scores[entry.id] ?? 0.5;
+      },
+      options,
+    );
+    return { visited, ids: hits.map((h) => h.entry.id) };
+  }
+
+  it('scores the group first and the others only while they could still change the top k', () => {
+    const store = tagged(['kg-1', 'kg'], ['t-1', 't'], ['none-1', null]);
+    // 0.95 beats the other side's ceiling (0.925): the others are never scored.
+    expect(run(store, 1, { 'kg-1': 0.95 }, { split: split('kg') })).toEqual({
+      visited: ['kg-1'],
+      ids: ['kg-1'],
+    });
+    // At 0.9 they could still win, and one does.
+    expect(run(store, 1, { 'kg-1': 0.9, 't-1': 0.91 }, { split: split('kg') })).toEqual({
+      visited: ['kg-1', 't-1', 'none-1'],
+      ids: ['t-1'],
+    });
+    // Without a split every posting is one side, read in list order.
+    expect(run(store, 1, { 'kg-1': 0.95 }).visited).toEqual(['kg-1', 't-1', 'none-1']);
+  });
+
+  it('reads the other side when the k-th score equals its ceiling, since a tie may win on id', () => {
+    const store = tagged(['b-kg', 'kg'], ['a-t', 't']);
+    expect(run(store, 1, { 'b-kg': 0.925, 'a-t': 0.925 }, { split: split('kg') }).ids).toEqual(['a-t']);
+  });
+
+  it('puts every posting on the other side for a group none has', () => {
+    const store = tagged(['kg-1', 'kg'], ['t-1', 't']);
+    expect(run(store, 10, {}, { split: split('m3') })).toEqual({
+      visited: ['kg-1', 't-1'],
+      ids: ['kg-1', 't-1'],
+    });
+  });
+
+  it('never scores a posting missing a needed tag, from the posting or its party', () => {
+    const store = tagged(['iso', 'kg', ['ISO_9001']], ['both', 'kg', ['ISO_9001', 'HACCP']], ['bare', 'kg']);
+    expect(run(store, 10, {}, { needs: ['ISO_9001'] }).visited).toEqual(['iso', 'both']);
+    expect(run(store, 10, {}, { needs: ['ISO_9001', 'HACCP'] }).visited).toEqual(['both']);
+    // A tag no posting or party has: nothing is scored.
+    expect(run(store, 10, {}, { needs: ['VIETGAP'] }).visited).toEqual([]);
+    // A recognition of the party counts, and stops counting when the party loses it.
+    store.setParty(party('E-bare', ['HACCP', 'VIETGAP']));
+    expect(run(store, 10, {}, { needs: ['VIETGAP'] }).visited).toEqual(['bare']);
+    expect(run(store, 10, {}, { needs: ['HACCP'] }).visited).toEqual(['both', 'bare']);
+    store.setParty(party('E-bare'));
+    expect(run(store, 10, {}, { needs: ['HACCP'] }).visited).toEqual(['both']);
+  });
+
+  it('filters only on the tags it has bits for, scoring every posting for a later one', () => {
+    const kinds = Array.from({ length: 40 }, (_, i) => `K${i}`);
+    const store = tagged(...kinds.map((kind): [string, string, string[]] => [`p-${kind}`, 'kg', [kind]]));
+    expect(run(store, 50, {}, { needs: ['K3'] }).visited).toEqual(['p-K3']);
+    // K35 came after the bits ran out: every posting is scored (the scorer does the exact check).
+    expect(run(store, 50, {}, { needs: ['K35'] }).visited).toHaveLength(40);
+  });
+
+  it('skips a partition whose geography is null', () => {
+    const store = tagged(['a', 'kg'], ['b', 'kg']);
+    store.setParty({ ...party('E-b'), province: '79' });
+    const visited: string[] = [];
+    store.search(
+      query(['481910']),
+      10,
+      0,
+      defaultWeights,
+      NO_CAPS,
+      (province) => (province === '79' ? null : 1),
+      (entry) => {
+        visited.push(entry.id);
+        return 0.5;
+      },
+    );
+    expect(visited).toEqual(['a']);
+  });
+});

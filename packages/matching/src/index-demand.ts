@@ -26,9 +26,11 @@ export interface RankedDemand {
 export class DemandIndex {
   readonly weights: Weights;
   // Partitioned by the buyer's province, which with the supplier's decides geography; needs naming preferred
-  // provinces can score 1 anywhere, so they share one partition that is always searched at that value.
-  private readonly store = new PostingStore<Demand, PreparedDemand>((prepared, party) =>
-    prepared.preferred.size > 0 ? PREFERRING : party.province,
+  // provinces can score 1 anywhere, so they share one partition that is always searched at that value. Grouped
+  // by quantity unit: capacity is 0.5 for every need without one or in another unit than the supply's.
+  private readonly store = new PostingStore<Demand, PreparedDemand>(
+    (prepared, party) => (prepared.preferred.size > 0 ? PREFERRING : party.province),
+    { groupOf: (prepared) => (prepared.quantity === null ? null : prepared.quantityUnit) },
   );
 
   /** Weights are used as given (see normaliseWeights); negative or non-finite ones throw RangeError. */
@@ -88,6 +90,10 @@ export class DemandIndex {
       (province) => (province === PREFERRING ? 1 : proximityValue(province, supplier.province)),
       (entry, productCap, geographyCap, bar) =>
         rankScore(entry.prepared, ps, entry.party, supplier, nowMs, w, productCap, geographyCap, bar),
+      // Only needs in the supply's unit can have a capacity value above 0.5.
+      ps.capacity === null || ps.capacityUnit === null
+        ? {}
+        : { split: { group: ps.capacityUnit, others: { ...caps, capacity: UNCOMPARABLE_CAPACITY } } },
     );
     return hits.map(({ entry, score }) => ({
       demand: entry.posting,

@@ -1,6 +1,6 @@
 import { buyerPolicyCap, geographyValue, UNCOMPARABLE_CAPACITY } from './components';
 import { matchOf, NO_CAPS, PostingStore, validateWeights } from './index-core';
-import { type PreparedSupply, prepareDemand, prepareSupply } from './prepare';
+import { type PreparedSupply, parseCertification, prepareDemand, prepareSupply } from './prepare';
 import { evaluatePrepared, rankScore } from './score';
 import type { Demand, Party, Scored, Supply, Weights } from './types';
 import { defaultWeights } from './weights';
@@ -16,8 +16,18 @@ export interface Ranked {
  */
 export class SupplyIndex {
   readonly weights: Weights;
-  // Partitioned by the supplier's province, which with the buyer's decides geography.
-  private readonly store = new PostingStore<Supply, PreparedSupply>((_prepared, party) => party.province);
+  // Partitioned by the supplier's province, which with the buyer's decides geography. Grouped by capacity unit:
+  // capacity is 0.5 for every supply without one or in another unit than the need's, so a search scores those
+  // apart, under that lower ceiling (GroupSplit).
+  // Tagged with the certification kinds held, on the capability or among the supplier's recognitions: a need's
+  // required certification can only be met by a holder of its kind.
+  private readonly store = new PostingStore<Supply, PreparedSupply>((_prepared, party) => party.province, {
+    groupOf: (prepared) => (prepared.capacity === null ? null : prepared.capacityUnit),
+    tags: {
+      posting: (prepared) => prepared.certifications.map((c) => c.kind),
+      party: (party) => party.recognitions.map((r) => parseCertification(r).kind),
+    },
+  });
 
   /** Weights are used as given (see normaliseWeights); negative or non-finite ones throw RangeError. */
   constructor(options: { weights?: Weights } = {}) {
@@ -69,9 +79,19 @@ export class SupplyIndex {
       threshold,
       w,
       caps,
-      (province) => geographyValue(pd, buyer.province, province),
+      // Suppliers in an excluded province are excluded whatever they offer: their partitions are skipped.
+      (province) =>
+        pd.hasExclusions && pd.excluded.has(province) ? null : geographyValue(pd, buyer.province, province),
       (entry, productCap, geographyCap, bar) =>
         rankScore(pd, entry.prepared, buyer, entry.party, nowMs, w, productCap, geographyCap, bar),
+      {
+        // Only supplies in the need's unit can have a capacity value above 0.5.
+        split:
+          pd.quantityUnit === null
+            ? undefined
+            : { group: pd.quantityUnit, others: { ...caps, capacity: UNCOMPARABLE_CAPACITY } },
+        needs: pd.required.map((c) => c.kind),
+      },
     );
     return hits.map(({ entry, score }) => ({
       supply: entry.posting,

@@ -151,6 +151,39 @@ describe('SupplyIndex.topK against a brute-force scan', () => {
       );
     }
   });
+  it('stays exact after units, certifications and recognitions change', () => {
+    const changed = indexOf(world);
+    const live = new Map(world.supplies.map((s) => [s.id, s]));
+    world.supplies.forEach((s, i) => {
+      if (i % 3 !== 0) return;
+      // To another unit (spelt differently from the need's), or to no capacity; certifications swapped.
+      const next: Supply = {
+        ...s,
+        monthlyCapacity: i % 2 === 0 ? null : { value: 800, unit: ' Tonne' },
+        certifications: i % 5 === 0 ? [] : ['VIETGAP', 'OCOP:5'],
+      };
+      changed.upsert(next);
+      live.set(s.id, next);
+    });
+    const parties = new Map(world.parties);
+    let i = 0;
+    for (const party of world.parties.values()) {
+      if (i++ % 4 !== 0) continue;
+      const next = { ...party, recognitions: party.recognitions.length > 0 ? [] : ['HACCP', 'OCOP:4'] };
+      changed.setParty(next);
+      parties.set(party.enterpriseId, next);
+    }
+    const current = (id: string) => parties.get(id) ?? partyIn(world, id);
+    let found = 0;
+    for (const d of world.demands) {
+      const b = current(d.enterpriseId);
+      const expected = cut(allMatches(live.values(), d, b, current), 10, 0.3);
+      expect(changed.topK(d, b, 10, 0.3, NOW)).toEqual(expected);
+      found += expected.length;
+    }
+    expect(found).toBeGreaterThan(100);
+  });
+
   it('stays exact after setParty moves suppliers to other provinces', () => {
     const moved = indexOf(world);
     const parties = new Map(world.parties);
@@ -251,6 +284,107 @@ describe('SupplyIndex maintenance', () => {
 
   it('rejects negative weights', () => {
     expect(() => new SupplyIndex({ weights: { ...defaultWeights, trust: -1 } })).toThrow(RangeError);
+  });
+});
+
+describe('SupplyIndex pruning by unit and certification', () => {
+  function setUp(...pairs: [Partial<Supply>, Partial<Party>][]) {
+    const index = new SupplyIndex();
+    index.setParty(buyer());
+    const all: [Supply, Party][] = [];
+    for (const [s, p] of pairs) {
+      const id = s.id ?? 'S';
+      const party = supplier({ enterpriseId: `E-${id}`, ...p });
+      const posting = supply({ enterpriseId: `E-${id}`, ...s });
+      index.setParty(party);
+      index.upsert(posting);
+      all.push([posting, party]);
+    }
+    return { index, all };
+  }
+  /** The brute force over `all`: what topK must return. */
+  function expected(all: [Supply, Party][], d: Demand, k = 10): Ranked[] {
+    const parties = new Map(all.map(([s, p]) => [s.enterpriseId, p]));
+    const partyOf = (id: string) => parties.get(id) ?? buyer();
+    return cut(
+      allMatches(
+        all.map(([s]) => s),
+        d,
+        buyer(),
+        partyOf,
+      ),
+      k,
+      0,
+    );
+  }
+  const ids = (ranked: Ranked[]) => ranked.map((r) => r.supply.id);
+
+  it('ranks a supply in another unit, or without a capacity, above one in the need’s unit when it scores higher', () => {
+    const { index, all } = setUp(
+      // The need's unit, but a tenth of the quantity, unverified and never answering: 0.5925.
+      [
+        { id: 'S-a', monthlyCapacity: { value: 500, unit: 'carton' } },
+        { verified: false, responsiveness: 0 },
+      ],
+      // Capacity 0.5 for another unit or none, everything else better: 0.7375 each, tied, so by id.
+      [{ id: 'S-c', monthlyCapacity: { value: 5000, unit: 'kg' } }, { responsiveness: 1 }],
+      [{ id: 'S-b', monthlyCapacity: null }, { responsiveness: 1 }],
+    );
+    const ranked = index.topK(demand(), buyer(), 10, 0, NOW);
+    expect(ranked.map((r) => [r.supply.id, r.match.score])).toEqual([
+      ['S-b', 0.7375],
+      ['S-c', 0.7375],
+      ['S-a', 0.5925],
+    ]);
+    expect(ranked).toEqual(expected(all, demand()));
+    expect(ids(index.topK(demand(), buyer(), 1, 0, NOW))).toEqual(['S-b']);
+    // Units are compared after normalisation: ' Carton' is the need's unit, so capacity 1 and 0.7275.
+    const [a, aParty] = all[0] as [Supply, Party];
+    const full = { ...a, monthlyCapacity: { value: 5000, unit: ' Carton' } };
+    index.upsert(full);
+    const again = index.topK(demand(), buyer(), 10, 0, NOW);
+    expect(again.map((r) => [r.supply.id, r.match.score])).toEqual([
+      ['S-b', 0.7375],
+      ['S-c', 0.7375],
+      ['S-a', 0.7275],
+    ]);
+    expect(again).toEqual(expected([[full, aParty], ...all.slice(1)], demand()));
+  });
+
+  it('finds a required certification on the capability, among the recognitions, or at a higher level', () => {
+    const { index, all } = setUp(
+      [{ id: 'S-cap', certifications: ['OCOP:4'] }, {}],
+      [{ id: 'S-rec' }, { recognitions: ['OCOP:5'] }],
+      [{ id: 'S-low', certifications: ['OCOP:3'] }, {}],
+      [{ id: 'S-none' }, {}],
+    );
+    const ocop4 = demand({ requiredCertifications: ['OCOP:4'] });
+    expect(ids(index.topK(ocop4, buyer(), 10, 0, NOW))).toEqual(['S-cap', 'S-rec']);
+    expect(index.topK(ocop4, buyer(), 10, 0, NOW)).toEqual(expected(all, ocop4));
+    // A kind no one holds gives nothing, until a supplier is recognised for it.
+    const vietgap = demand({ requiredCertifications: ['VIETGAP'] });
+    expect(index.topK(vietgap, buyer(), 10, 0, NOW)).toEqual([]);
+    index.setParty(supplier({ enterpriseId: 'E-S-none', recognitions: ['VIETGAP'] }));
+    expect(ids(index.topK(vietgap, buyer(), 10, 0, NOW))).toEqual(['S-none']);
+    // And a supplier that loses its recognition drops out.
+    index.setParty(supplier({ enterpriseId: 'E-S-rec', recognitions: [] }));
+    expect(ids(index.topK(ocop4, buyer(), 10, 0, NOW))).toEqual(['S-cap']);
+  });
+
+  it('stays exact with more certification kinds than it filters on', () => {
+    const kinds = Array.from({ length: 40 }, (_, i) => `KIND_${i}`);
+    const { index, all } = setUp(
+      ...kinds.map((kind, i): [Partial<Supply>, Partial<Party>] => [
+        { id: `S-${String(i).padStart(2, '0')}`, certifications: i % 2 === 0 ? [kind] : [] },
+        { recognitions: i % 2 === 1 ? [`${kind}:2`] : [] },
+      ]),
+    );
+    for (const kind of ['KIND_3', 'KIND_8', 'KIND_35', 'KIND_38', 'NEVER']) {
+      const d = demand({ requiredCertifications: [kind] });
+      const ranked = index.topK(d, buyer(), 10, 0, NOW);
+      expect(ranked).toEqual(expected(all, d));
+      expect(ranked).toHaveLength(kind === 'NEVER' ? 0 : 1);
+    }
   });
 });
 

@@ -70,8 +70,18 @@ export function parseCertification(text: string): Certification {
   };
 }
 
+// One string per distinct unit: a million postings use a handful of units, and a copy each costs ~1.5 MB per
+// 100,000 postings. Capped, so odd input can't grow it without bound; units past the cap are copies, which
+// compare the same.
+const units = new Map<string, string>();
+const MAX_UNITS = 10_000;
+
 export function normaliseUnit(unit: string): string {
-  return unit.trim().toLowerCase();
+  const normal = unit.trim().toLowerCase();
+  const known = units.get(normal);
+  if (known !== undefined) return known;
+  if (units.size < MAX_UNITS) units.set(normal, normal);
+  return normal;
 }
 
 function unique(values: readonly string[]): string[] {

@@ -43,6 +43,7 @@ async function register(name: string, provinceCode: string, phone: string) {
 
 describe('the journey over HTTP', () => {
   it('register → need → a proposal both parties see → both accept → contacts for both and nobody else', async () => {
+    const started = new Date(Date.now() - 1_000);
     const buyerId = await register('Công ty Bao bì Thái Nguyên', '19', '0912345001');
     const supplierId = await register('HTX Giấy Kraft Phú Bình', '19', '0912345002');
     const strangerId = await register('Công ty Giấy Hải Phòng', '31', '0912345003');
@@ -132,9 +133,44 @@ describe('the journey over HTTP', () => {
     expect((await contactOf(supplierId, stranger)).status).toBe(403);
     expect((await contactOf(supplierId, analyst)).status).toBe(403);
     expect((await contactOf(supplierId)).status).toBe(401);
-    // No other route leaks it: the public profile has no contact.
-    const profile = await http(url, 'GET', `/v1/enterprises/${supplierId}`, { token: stranger });
-    expect(JSON.stringify(profile.body)).not.toContain('0912345002');
+    // No other route leaks it: profiles, searches, proposals, insights, for any role that may read them.
+    const phones = ['0912345001', '0912345002'];
+    const reads = [
+      `/v1/enterprises/${supplierId}`,
+      `/v1/enterprises?province=19`,
+      `/v1/postings?kind=need&province=19`,
+      `/v1/postings?kind=capability&province=19`,
+      `/v1/proposals/${proposal.id}`,
+      '/v1/insights/lead-firms',
+      '/v1/insights/provinces/19',
+    ];
+    for (const token of [stranger, analyst, buyer, undefined]) {
+      for (const path of reads) {
+        const answer = await http(url, 'GET', path, { token });
+        const text = JSON.stringify(answer.body);
+        for (const phone of phones) expect(`${path}: ${text.includes(phone)}`).toBe(`${path}: false`);
+      }
+    }
+    // Nor does the event stream, replayed from the start of the journey.
+    const stream = await fetch(`${url}/v1/events/stream?since=${encodeURIComponent(started.toISOString())}`, {
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(stream.status).toBe(200);
+    const reader = stream.body?.getReader();
+    let seen = '';
+    const until = Date.now() + 4_000;
+    while (reader && Date.now() < until && !seen.includes('linkage_established')) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<{ value: undefined }>((r) => setTimeout(() => r({ value: undefined }), 500)),
+      ]);
+      if (chunk.value) seen += Buffer.from(chunk.value).toString('utf8');
+    }
+    await reader?.cancel();
+    expect(seen).toContain('vn.lienket.matchmaking.proposal.linkage_established.v1');
+    expect(seen).toContain('vn.lienket.registry.enterprise.registered.v1');
+    for (const phone of phones) expect(seen.includes(phone)).toBe(false);
+    expect(seen.includes('lienhe@example.vn')).toBe(false);
   });
 });
 
@@ -176,6 +212,23 @@ describe('HTTP behaviour', () => {
     expect(injected.status).toBe(400);
     expect((await http(url, 'GET', `/v1/enterprises/${encodeURIComponent('{"$ne":null}')}`)).status).toBe(
       400,
+    );
+    // A catastrophic pattern is only ever text: answered at once, never run as a regular expression.
+    const started = Date.now();
+    const redos = await http(
+      url,
+      'GET',
+      `/v1/postings?kind=need&text=${encodeURIComponent(`${'(a+)+'.repeat(20)}$`)}`,
+    );
+    expect(redos.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const operatorBody = await http<{ errors: { field: string }[] }>(url, 'POST', '/v1/needs', {
+      token: admin,
+      body: { enterpriseId: { $ne: null }, title: { $where: 'sleep(1000)' } },
+    });
+    expect(operatorBody.status).toBe(400);
+    expect(operatorBody.body.errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['body.enterpriseId', 'body.title']),
     );
   });
 

@@ -60,6 +60,8 @@ export async function startPlatform(label: string, gatewayOverrides: Record<stri
       INSIGHTS_ADDR: `127.0.0.1:${insights.grpcPort}`,
       AUTH_DEV_SECRET: DEV_SECRET,
       RATE_LIMIT_PER_MINUTE: '100000',
+      // Generous: a shared 2-core machine under load must not turn slow answers into 504s.
+      GRPC_DEADLINE_MS: '20000',
       ...gatewayOverrides,
     }),
     infra.log,
