@@ -106,7 +106,7 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_BSP_SCHEDULE_DELAY: '200',
   };
-  const ports: Record<string, number> = {};
+  const ports: Record<string, number> = { http: await freePort() };
   for (const name of ['registry', 'matchmaking', 'insights', 'gateway']) {
     ports[name] = await freePort();
     startService(name, {
@@ -117,7 +117,7 @@ beforeAll(async () => {
       ...(name === 'matchmaking' ? { INSTANCE_ID: 'trace-1', MATCH_THRESHOLD: '0.4' } : {}),
       ...(name === 'gateway'
         ? {
-            HTTP_PORT: String((ports.http = await freePort())),
+            HTTP_PORT: String(ports.http),
             REGISTRY_ADDR: `127.0.0.1:${ports.registry}`,
             MATCHMAKING_ADDR: `127.0.0.1:${ports.matchmaking}`,
             INSIGHTS_ADDR: `127.0.0.1:${ports.insights}`,
