@@ -181,6 +181,31 @@ describe('outbox relay on the real store and Kafka', () => {
       expect(sequences).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
+  it('marks a large batch published without stalling other writes to the store', async () => {
+    // Two update statements per document: one command for the whole batch once exhausted the
+    // store's connection pool (FerretDB keeps a connection per statement until the command ends).
+    const count = 250;
+    const events = Array.from({ length: count }, (_, i) => pinged(`bulk-${i}`, 1));
+    await probes().insertMany(
+      events.map((event, i) => ({ _id: `bulk-${i}`, sequence: 1, ...outboxFields([event]) })),
+    );
+    const relay = createOutboxRelay({
+      db: infra.db,
+      collections: ['probes'],
+      publisher,
+      log: infra.log,
+      batchSize: count,
+    });
+    const draining = relay.drainOnce();
+    // A write from elsewhere while the relay marks its batch still completes.
+    await infra.db.collection('bystanders').insertOne({ at: new Date() });
+    expect(await draining).toBeGreaterThanOrEqual(count);
+    expect(await probes().countDocuments({ _id: { $regex: '^bulk-' }, outboxPending: true } as never)).toBe(0);
+    expect(await probes().countDocuments({ _id: { $regex: '^bulk-' }, 'outbox.0': { $exists: true } } as never)).toBe(
+      0,
+    );
+  }, 60_000);
+
   it('parks an event the broker refuses for good and keeps publishing the others', async () => {
     const tooLarge = { ...pinged('too-large', 1), data: Buffer.alloc(2 * 1024 * 1024, 7) }; // over max.message.bytes
     const fine = pinged('fine-after-too-large', 1);

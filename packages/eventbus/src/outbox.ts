@@ -131,6 +131,9 @@ export async function ensureOutboxIndexes(db: mongoose.mongo.Db, collections: st
   for (const name of collections) await db.collection(name).createIndex({ outboxPending: 1 });
 }
 
+/** Documents marked published per update command (two statements each); see markPublished. */
+export const MARK_DOCUMENTS_PER_COMMAND = 20;
+
 export function createOutboxRelay({
   db,
   collections,
@@ -215,6 +218,15 @@ export function createOutboxRelay({
   }
 
   async function markPublished(collection: mongoose.mongo.Collection<Pending>, documents: Pending[]) {
+    // A few statements per command: FerretDB 1.24 holds one SQLite connection per statement of an
+    // update command until the command ends, so one command for a whole batch (two statements per
+    // document) exhausts its pool under load and every write in the store stalls (ADR 0003).
+    for (let start = 0; start < documents.length; start += MARK_DOCUMENTS_PER_COMMAND) {
+      await markChunk(collection, documents.slice(start, start + MARK_DOCUMENTS_PER_COMMAND));
+    }
+  }
+
+  async function markChunk(collection: mongoose.mongo.Collection<Pending>, documents: Pending[]) {
     await collection.bulkWrite(
       documents.flatMap((document) => [
         {
