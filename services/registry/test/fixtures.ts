@@ -1,8 +1,8 @@
 import type { Actor } from '@lienket/platform';
+import { taxCodeCheckDigit } from '@lienket/reference';
 import type { EnterpriseInput } from '../src/domain/enterprise';
 import type { Enterprise } from '../src/domain/model';
 import type { CapabilityInput, NeedInput } from '../src/domain/postings';
-import { taxCodeCheckDigit } from '../src/domain/tax-code';
 
 /** Builders for domain tests: a valid value, with overrides. */
 export const now = new Date('2026-03-01T00:00:00Z');

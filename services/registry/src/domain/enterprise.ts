@@ -1,5 +1,6 @@
 import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform';
 import {
+  checkTaxCode,
   foldVietnamese,
   isValidRecognition,
   isValidVsicCode,
@@ -10,7 +11,6 @@ import {
 } from '@lienket/reference';
 import type { Actor, Contact, Enterprise, EnterpriseKind, Recognition, SizeBand, Trademark } from './model';
 import { requireOfficerOf } from './policy';
-import { checkTaxCode } from './tax-code';
 
 export interface EnterpriseInput {
   taxCode: string;
