@@ -332,6 +332,23 @@ function patchedModule(cfg, quiet) {
   if (patchedCount !== lockedHandlers.length) {
     throw new Error(`FerretDB write-lock patch matched ${patchedCount} of ${lockedHandlers.length} handlers`);
   }
+  // FerretDB closes each update statement's iterator (and returns its SQLite connection, 100 per
+  // database) only when the whole command ends: a command of 100 statements waits forever for a
+  // connection it holds itself, under the write lock, and every write in the store stops. Release
+  // each statement's iterator right after the statement instead (ADR 0003).
+  const updateFile = join(handlerDir, 'msg_update.go');
+  const update = readFileSync(updateFile, 'utf8');
+  const deferred = '\t\tcloser := iterator.NewMultiCloser()\n\t\tdefer closer.Close()\n';
+  const call = '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n';
+  if (!update.includes(deferred) || !update.includes(call)) {
+    throw new Error(`FerretDB statement-close patch: ${updateFile} is not as expected`);
+  }
+  writeFileSync(
+    updateFile,
+    update
+      .replace(deferred, '\t\tcloser := iterator.NewMultiCloser()\n')
+      .replace(call, `${call}\t\tcloser.Close() // lienket: release this statement's connection now\n`),
+  );
   writeFileSync(
     join(handlerDir, 'lienket_writelock.go'),
     readFileSync(join(here, 'ferretdb', 'writelock.go.txt')),
@@ -352,6 +369,7 @@ function ferretBinary(cfg, quiet) {
   const digest = createHash('sha256')
     .update(Buffer.concat(sources))
     .update(lockedHandlers.join())
+    .update('statement-close')
     .digest('hex')
     .slice(0, 12);
   const binary = join(cfg.cache, 'ferretdb', `ferretdb-${digest}`);

@@ -95,6 +95,18 @@ export function fromKafkaMessage(
     const text = headerText(message.headers, name);
     if (text !== undefined) headers[name] = text;
   }
+  // The SDK fills in a missing source and spec version; a producer that leaves out required
+  // attributes is broken, and its event goes to the dead-letter topic rather than being guessed at.
+  const missing = ['ce_specversion', 'ce_id', 'ce_source', 'ce_type'].filter((name) => !headers[name]);
+  if (missing.length > 0) {
+    throw new EventFormatError('not_a_cloudevent', `not a CloudEvent: missing ${missing.join(', ')}`);
+  }
+  if (headers.ce_specversion !== '1.0') {
+    throw new EventFormatError(
+      'not_a_cloudevent',
+      `not a CloudEvent 1.0: ce_specversion is ${headers.ce_specversion}`,
+    );
+  }
   let cloudEvent: CloudEvent<unknown>;
   try {
     const kafkaMessage: KafkaMessage<Buffer> = {

@@ -65,5 +65,10 @@ describe('CloudEvents binary mode', () => {
     ).toBe('unknown_type');
     expect(reason({ ...good, value: Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]) })).toBe('malformed_payload');
     expect(reason(good, 4)).toBe('oversize');
+    const { ce_source: _source, ce_specversion: _version, ...withoutRequired } = good.headers ?? {};
+    expect(reason({ ...good, headers: withoutRequired })).toBe('not_a_cloudevent');
+    expect(reason({ ...good, headers: { ...good.headers, ce_specversion: Buffer.from('0.3') } })).toBe(
+      'not_a_cloudevent',
+    );
   });
 });

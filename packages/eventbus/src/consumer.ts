@@ -132,9 +132,21 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     headers.dlq_failed_at = new Date().toISOString();
     const unprefixed = topic.startsWith(topicPrefix) ? topic.slice(topicPrefix.length) : topic;
     // If this send fails the message is not committed: kafkajs redelivers it, nothing is lost.
-    await publisher.sendRaw(deadLetterTopic(unprefixed), [
-      { key: message.key, value: message.value, headers },
-    ]);
+    // A body too large for the dead-letter topic stays where it is (the headers say where): a dead
+    // letter the broker refuses would stop this consumer on it for good.
+    const tooLarge = (message.value?.length ?? 0) > maxMessageBytes / 2;
+    try {
+      await publisher.sendRaw(deadLetterTopic(unprefixed), [
+        tooLarge
+          ? { key: message.key, value: null, headers: withoutBody(headers, message.value) }
+          : { key: message.key, value: message.value, headers },
+      ]);
+    } catch (error) {
+      if (tooLarge || (error as { type?: string }).type !== 'MESSAGE_TOO_LARGE') throw error;
+      await publisher.sendRaw(deadLetterTopic(unprefixed), [
+        { key: message.key, value: null, headers: withoutBody(headers, message.value) },
+      ]);
+    }
     stats.deadLettered += 1;
     eventsProcessed.inc({
       group: groupId,
@@ -208,53 +220,81 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     );
   }
 
+  let stopping = false;
+  let relaunch: NodeJS.Timeout | undefined;
+
+  /** A kafkajs consumer in the group, subscribed and running. */
+  async function launch(): Promise<void> {
+    const current = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000 });
+    consumer = current;
+    current.on(current.events.END_BATCH_PROCESS, ({ payload }) => {
+      consumerLag.set(
+        { group: groupId, topic: payload.topic, partition: String(payload.partition) },
+        Math.max(0, Number(payload.offsetLag)),
+      );
+    });
+    current.on(current.events.GROUP_JOIN, ({ payload }) => {
+      log.info({ memberAssignment: payload.memberAssignment }, 'joined consumer group');
+      resolveJoined();
+    });
+    // kafkajs restarts itself after a retriable failure but stops for good after any other one (a
+    // bug, a refused dead letter), while the service around it looks healthy. Start over instead:
+    // the offsets of handled messages are committed, so nothing is skipped and nothing applied twice.
+    current.on(current.events.CRASH, ({ payload }) => {
+      if (payload.restart || stopping) return;
+      log.error({ err: payload.error }, 'consumer stopped after an error; starting it again in 5 s');
+      relaunch = setTimeout(() => {
+        relaunch = undefined;
+        if (stopping) return;
+        launch().catch((error) => log.error({ err: error }, 'consumer did not start again'));
+      }, 5_000);
+    });
+    await current.connect();
+    // A topic created a moment ago may not be in every broker's metadata yet: retry briefly.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await current.subscribe({ topics, fromBeginning });
+        break;
+      } catch (error) {
+        if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 20) {
+          throw new Error(`cannot subscribe to ${topics.join(', ')}: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+        await sleep(250);
+      }
+    }
+    await current.run({
+      partitionsConsumedConcurrently,
+      eachMessage: async (payload) => {
+        await handle(payload);
+        options.onProgress?.(payload.topic, payload.partition, payload.message.offset);
+      },
+    });
+  }
+
   return {
     stats,
     async start() {
       await processed.createIndex({ at: 1 });
-      consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000 });
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        consumerLag.set(
-          { group: groupId, topic: payload.topic, partition: String(payload.partition) },
-          Math.max(0, Number(payload.offsetLag)),
-        );
-      });
       stopSampling = sampleDeadLetters(() => deadLetterSizes(kafka, topics));
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        log.info({ memberAssignment: payload.memberAssignment }, 'joined consumer group');
-        resolveJoined();
-      });
-      await consumer.connect();
-      // A topic created a moment ago may not be in every broker's metadata yet: retry briefly.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await consumer.subscribe({ topics, fromBeginning });
-          break;
-        } catch (error) {
-          if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 20) {
-            throw new Error(`cannot subscribe to ${topics.join(', ')}: ${(error as Error).message}`, {
-              cause: error,
-            });
-          }
-          await sleep(250);
-        }
-      }
-      await consumer.run({
-        partitionsConsumedConcurrently,
-        eachMessage: async (payload) => {
-          await handle(payload);
-          options.onProgress?.(payload.topic, payload.partition, payload.message.offset);
-        },
-      });
+      await launch();
       log.info({ topics }, 'consuming');
     },
     joined: () => joinedPromise,
     async stop() {
       // kafkajs waits for in-flight handlers and commits their offsets before leaving the group.
+      stopping = true;
+      clearTimeout(relaunch);
       stopSampling?.();
       await consumer?.disconnect();
     },
   };
+}
+
+/** Dead-letter headers for a message whose body is left out: its size, and where to find it. */
+function withoutBody(headers: IHeaders, value: Buffer | null): IHeaders {
+  return { ...headers, dlq_body_omitted: 'true', dlq_body_bytes: String(value?.length ?? 0) };
 }
 
 const dlqCache = new Map<

@@ -46,4 +46,22 @@ describe('mongoose on the real store', () => {
     expect(approved).toBe(14); // floor(1000 / 70)
     expect(remaining).toBe(1_000 - 14 * 70);
   });
+
+  it('serves one update command of many statements, with other writes alongside', async () => {
+    // FerretDB 1.24 as published keeps a connection per statement until the command ends and hangs
+    // at 100; infra/local builds it to release each statement's connection (ADR 0003).
+    const docs = infra.db.collection<{ _id: string; outbox: number[] }>('many_statements');
+    await docs.insertMany(Array.from({ length: 400 }, (_, i) => ({ _id: `d${i}`, outbox: [1, 2] })));
+    const [result] = await Promise.all([
+      docs.bulkWrite(
+        Array.from({ length: 400 }, (_, i) => ({
+          updateOne: { filter: { _id: `d${i}` }, update: { $pullAll: { outbox: [1] } } },
+        })),
+        { ordered: true },
+      ),
+      infra.db.collection('bystanders').insertOne({ at: new Date() }),
+    ]);
+    expect(result.modifiedCount).toBe(400);
+    expect(await docs.countDocuments({ outbox: [2] })).toBe(400);
+  }, 60_000);
 });
