@@ -117,6 +117,13 @@ const deadLetterHeadersSchema: JsonSchema = {
       description: 'Handler attempts (0 when it could not be read)',
     },
     dlq_failed_at: { type: 'string', format: 'date-time' },
+    dlq_body_omitted: {
+      type: 'string',
+      const: 'true',
+      description:
+        'Present when the body was too large to dead-letter: the message has no value, and the original stays at dlq_original_topic/partition/offset',
+    },
+    dlq_body_bytes: { type: 'string', pattern: '^[0-9]+$', description: 'The size of the omitted body' },
   },
 };
 
