@@ -24,12 +24,12 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,services,infra}/**/*.unit.test.ts'],
+      testMatch: ['<rootDir>/{packages,services,infra,tools}/**/*.unit.test.ts'],
     },
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,services,infra,tests}/**/*.{int,e2e}.test.ts'],
+      testMatch: ['<rootDir>/{packages,services,infra,tests,tools}/**/*.{int,e2e}.test.ts'],
       globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
       globalTeardown: '<rootDir>/packages/testkit/src/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/packages/testkit/jest-integration-setup.js'],

@@ -51,10 +51,12 @@ async function grpcHealthy(address) {
 const children = [];
 let infraStarted = [];
 let stopping = false;
+let seeding;
 
 async function stopAll(code) {
   if (stopping) return;
   stopping = true;
+  if (seeding?.exitCode === null) seeding.kill('SIGTERM');
   process.stdout.write('\nStopping LienKet...\n');
   for (const child of [...children].reverse()) {
     if (child.process.exitCode === null) child.process.kill('SIGTERM');
@@ -103,9 +105,50 @@ async function gatewayLines(services) {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The first run fills the platform with demo data through the gateway (tools/seed): when the registry has
+ * no enterprises yet. `--no-seed` skips it; LIENKET_SEED_ENTERPRISES (or --seed-enterprises=N) sets the size,
+ * 60 by default: every province gets firms, and the local store takes it in a minute or two.
+ */
+function seedWanted(services) {
+  if (args.has('--no-seed')) return false;
+  return services.some((s) => s.name === 'gateway') && existsSync(join(root, 'tools/seed/dist/cli.js'));
+}
+
+async function seedFirstRun(services) {
+  if (process.env.AUTH_JWKS_URL) {
+    process.stdout.write('      skipped: the seed signs development tokens, and AUTH_JWKS_URL is set\n');
+    return;
+  }
+  const gateway = services.find((s) => s.name === 'gateway');
+  const flag = [...args].find((a) => a.startsWith('--seed-enterprises='));
+  const size = flag?.split('=')[1] ?? process.env.LIENKET_SEED_ENTERPRISES ?? '60';
+  seeding = spawn(
+    process.execPath,
+    [
+      join(root, 'tools/seed/dist/cli.js'),
+      '--if-empty',
+      '--enterprises',
+      size,
+      '--url',
+      `http://127.0.0.1:${gateway.httpPort}`,
+    ],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, AUTH_DEV_SECRET: devSecret() } },
+  );
+  const code = await new Promise((resolveExit) =>
+    seeding.once('exit', (c, signal) => resolveExit(c ?? signal)),
+  );
+  if (code !== 0 && !stopping) {
+    process.stderr.write(
+      `      seeding did not finish cleanly (${code}); LienKet keeps running. Retry: npm run seed -- --enterprises ${size}\n`,
+    );
+  }
+}
+
 async function main() {
   const services = discoverServices();
-  const total = 2 + services.length;
+  const withSeed = seedWanted(services);
+  const total = 2 + services.length + (withSeed ? 1 : 0);
   let n = 1;
   step(n, total, 'infrastructure: Kafka and the store');
   const infra = await up({});
@@ -152,6 +195,13 @@ async function main() {
       await new Promise((r) => setTimeout(r, 250));
     }
     process.stdout.write(`      ${service.name}: healthy\n`);
+  }
+
+  if (withSeed) {
+    n += 1;
+    step(n, total, 'seed: demo data on the first run (skip with --no-seed)');
+    await seedFirstRun(services);
+    if (stopping) return;
   }
 
   n += 1;
