@@ -548,7 +548,7 @@ function poisonVariants(
     },
     {
       variant: 'missing ce_type',
-      reason: 'unknown_type',
+      reason: 'not_a_cloudevent',
       message: (m) => ({ key: sample.key, value: sample.value, headers: fresh(without('ce_type'), m) }),
     },
     {

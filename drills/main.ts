@@ -146,6 +146,8 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping everything the drills started`);
+      // The running drill keeps going until the process ends; the exit handler kills what is left.
+      setTimeout(() => process.exit(130), 30_000).unref();
       void cleanup().then(() => process.exit(130));
     });
   }

@@ -102,6 +102,8 @@ export interface OutboxRelayOptions {
   log: Logger;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** The longest pause between polls of an idle relay (it doubles from pollIntervalMs). */
+  maxIdlePollMs?: number;
   /** How long a relay's claim on a batch keeps other relays off it. */
   claimMs?: number;
 }
@@ -142,6 +144,7 @@ export function createOutboxRelay({
   pollIntervalMs = 250,
   batchSize = 200,
   claimMs = 30_000,
+  maxIdlePollMs = 2_000,
 }: OutboxRelayOptions): OutboxRelay {
   const log = parentLog.child({ component: 'outbox-relay' });
   const stats = { published: 0, failures: 0, parked: 0 };
@@ -297,29 +300,41 @@ export function createOutboxRelay({
     return total;
   }
 
-  async function waitForWork(): Promise<void> {
+  /** Waits for a notify or delayMs; true when notified. */
+  async function waitForWork(delayMs: number): Promise<boolean> {
     if (woken) {
       woken = false;
-      return;
+      return true;
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollIntervalMs);
+    const notified = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), delayMs);
       wake = () => {
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       };
     });
     wake = undefined;
     woken = false;
+    return notified;
   }
 
   async function run(): Promise<void> {
     let failureDelay = pollIntervalMs;
+    // An idle relay polls less and less often (each poll reads the store), back to pollIntervalMs as
+    // soon as it finds work; a write in this process wakes it at once (notify).
+    let idleDelay = pollIntervalMs;
     while (running) {
       try {
         const count = await drainOnce();
         failureDelay = pollIntervalMs;
-        if (count === 0) await waitForWork();
+        if (count > 0) {
+          idleDelay = pollIntervalMs;
+          continue;
+        }
+        const notified = await waitForWork(idleDelay);
+        idleDelay = notified
+          ? pollIntervalMs
+          : Math.min(idleDelay * 2, Math.max(maxIdlePollMs, pollIntervalMs));
       } catch (error) {
         stats.failures += 1;
         log.error({ err: error, retryInMs: failureDelay }, 'relay failed; events stay pending');

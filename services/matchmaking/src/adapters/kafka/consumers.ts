@@ -1,5 +1,11 @@
 import { Events, Topics } from '@lienket/contracts';
-import { createEventConsumer, type EventConsumer, type EventPublisher, on } from '@lienket/eventbus';
+import {
+  createEventConsumer,
+  type EventConsumer,
+  type EventPublisher,
+  type HandlerContext,
+  on,
+} from '@lienket/eventbus';
 import type { Logger } from '@lienket/platform';
 import type { Kafka } from 'kafkajs';
 import type mongoose from 'mongoose';
@@ -20,15 +26,26 @@ export function createIndexProgress(kafka: Kafka, topicPrefix: string, log: Logg
       const key = `${topic}:${partition}`;
       done.set(key, Math.max(done.get(key) ?? -1, Number(offset)));
     },
-    /** Resolves once every partition of the registry topics is indexed up to its current end. */
-    async caughtUp(timeoutMs = 10_000): Promise<boolean> {
+    /**
+     * Resolves once the index holds the acting event itself (`own`: its topic, partition and offset)
+     * and every partition of the other registry topics up to its current end. The acting event's own
+     * topic is not awaited to its end: under sustained posting that end moves on faster than any
+     * action, and later postings there are matched when their own turn comes.
+     */
+    async caughtUp(
+      own?: { topic: string; partition: number; offset: string },
+      timeoutMs = 10_000,
+    ): Promise<boolean> {
       connected ??= admin.connect();
       await connected;
       const ends = await Promise.all(
-        registryTopics.map(async (t) => ({
-          topic: topicPrefix + t,
-          offsets: await admin.fetchTopicOffsets(topicPrefix + t),
-        })),
+        registryTopics
+          .map((t) => topicPrefix + t)
+          .map(async (topic) => {
+            if (topic !== own?.topic) return { topic, offsets: await admin.fetchTopicOffsets(topic) };
+            const high = String(Number(own.offset) + 1);
+            return { topic, offsets: [{ partition: own.partition, high }] };
+          }),
       );
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -119,7 +136,8 @@ export function createActionConsumer(
   deps: ConsumerDeps & { progress: ReturnType<typeof createIndexProgress> },
 ): EventConsumer {
   const { actions } = deps.matchmaking;
-  const indexed = () => deps.progress.caughtUp();
+  const indexed = (context: HandlerContext) =>
+    deps.progress.caughtUp({ topic: context.topic, partition: context.partition, offset: context.offset });
   return createEventConsumer({
     kafka: deps.kafka,
     db: deps.db,
@@ -128,12 +146,12 @@ export function createActionConsumer(
     topicPrefix: deps.topicPrefix,
     groupId: `${deps.topicPrefix}${deps.groupId}`,
     subscriptions: [
-      on(Events.needPosted, async (p) => {
-        await indexed();
+      on(Events.needPosted, async (p, context) => {
+        await indexed(context);
         await actions.needPosted(p.need?.id ?? '');
       }),
-      on(Events.capabilityPosted, async (p) => {
-        await indexed();
+      on(Events.capabilityPosted, async (p, context) => {
+        await indexed(context);
         await actions.capabilityPosted(p.capability?.id ?? '');
       }),
       on(Events.capabilityWithdrawn, (p) =>
