@@ -52,6 +52,12 @@ export interface ConsumerOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Called after each message is done with (applied, skipped, ignored or dead-lettered). */
   onProgress?: (topic: string, partition: number, offset: string) => void;
+  /**
+   * With no fetch and no message handled for this long, the consumer is started again (default
+   * 60 s; an idle consumer still fetches every few seconds). kafkajs can stop fetching for good
+   * after a broker restart without an error.
+   */
+  stallMs?: number;
 }
 
 export interface EventConsumer {
@@ -68,6 +74,8 @@ export interface ConsumerStats {
   deadLettered: number;
   retried: number;
   ignored: number;
+  /** Times the consumer was started over (after a fatal kafkajs error, or no progress for stallMs). */
+  restarts: number;
 }
 
 const defaultRetry: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayMs: 3_000 };
@@ -102,6 +110,7 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     partitionsConsumedConcurrently = 1,
     fromBeginning = true,
     sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    stallMs = 60_000,
   } = options;
   const retry: RetryPolicy = { ...defaultRetry, ...options.retry };
   const log = options.log.child({ component: 'consumer', groupId });
@@ -110,7 +119,14 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
   const processed = db.collection<{ _id: string; at: Date; topic: string }>(
     processedEventsCollection(groupId),
   );
-  const stats: ConsumerStats = { processed: 0, duplicates: 0, deadLettered: 0, retried: 0, ignored: 0 };
+  const stats: ConsumerStats = {
+    processed: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    retried: 0,
+    ignored: 0,
+    restarts: 0,
+  };
 
   let consumer: Consumer | undefined;
   let stopSampling: (() => void) | undefined;
@@ -222,10 +238,47 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
 
   let stopping = false;
   let relaunch: NodeJS.Timeout | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
+  let lastActivity = Date.now();
+  const touch = () => {
+    lastActivity = Date.now();
+  };
+
+  let restarting = false;
+  let joining = false;
+
+  /** Starts a consumer that has made no progress for stallMs over again. */
+  async function checkProgress(): Promise<void> {
+    const idleMs = Date.now() - lastActivity;
+    // Joining a group waits for the other members; give it longer before calling it stalled.
+    const limit = joining ? stallMs * 5 : stallMs;
+    if (stopping || restarting || relaunch || idleMs < limit) return;
+    restarting = true;
+    stats.restarts += 1;
+    log.warn({ idleMs }, 'consumer made no progress; starting it again');
+    try {
+      const stalled = consumer;
+      // kafkajs waits for a running handler before it leaves the group: do not wait for ever.
+      await Promise.race([stalled?.disconnect(), sleep(10_000)]).catch(() => undefined);
+      if (!stopping) await launch();
+    } catch (error) {
+      log.error({ err: error }, 'consumer did not start again');
+    } finally {
+      touch();
+      restarting = false;
+    }
+  }
 
   /** A kafkajs consumer in the group, subscribed and running. */
   async function launch(): Promise<void> {
-    const current = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000 });
+    joining = true;
+    const current = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      // An idle consumer fetches (and so shows it is alive) well within stallMs.
+      maxWaitTimeInMs: Math.min(5_000, Math.floor(stallMs / 4)),
+    });
     consumer = current;
     current.on(current.events.END_BATCH_PROCESS, ({ payload }) => {
       consumerLag.set(
@@ -233,7 +286,15 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
         Math.max(0, Number(payload.offsetLag)),
       );
     });
+    current.on(current.events.FETCH, touch);
+    current.on(current.events.START_BATCH_PROCESS, touch);
+    current.on(current.events.REBALANCING, () => {
+      joining = true;
+      touch();
+    });
     current.on(current.events.GROUP_JOIN, ({ payload }) => {
+      joining = false;
+      touch();
       log.info({ memberAssignment: payload.memberAssignment }, 'joined consumer group');
       resolveJoined();
     });
@@ -242,6 +303,7 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     // the offsets of handled messages are committed, so nothing is skipped and nothing applied twice.
     current.on(current.events.CRASH, ({ payload }) => {
       if (payload.restart || stopping) return;
+      stats.restarts += 1;
       log.error({ err: payload.error }, 'consumer stopped after an error; starting it again in 5 s');
       relaunch = setTimeout(() => {
         relaunch = undefined;
@@ -267,7 +329,9 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     await current.run({
       partitionsConsumedConcurrently,
       eachMessage: async (payload) => {
+        touch();
         await handle(payload);
+        touch();
         options.onProgress?.(payload.topic, payload.partition, payload.message.offset);
       },
     });
@@ -279,6 +343,9 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
       await processed.createIndex({ at: 1 });
       stopSampling = sampleDeadLetters(() => deadLetterSizes(kafka, topics));
       await launch();
+      touch();
+      watchdog = setInterval(() => void checkProgress(), Math.max(250, stallMs / 4));
+      watchdog.unref();
       log.info({ topics }, 'consuming');
     },
     joined: () => joinedPromise,
@@ -286,6 +353,7 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
       // kafkajs waits for in-flight handlers and commits their offsets before leaving the group.
       stopping = true;
       clearTimeout(relaunch);
+      clearInterval(watchdog);
       stopSampling?.();
       await consumer?.disconnect();
     },

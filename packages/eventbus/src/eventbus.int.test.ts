@@ -234,6 +234,51 @@ describe('a consumer that meets bad messages', () => {
     expect(consumer.stats.duplicates).toBeGreaterThanOrEqual(1);
   }, 90_000);
 
+  it('starts again when it makes no progress, and applies what was pending once', async () => {
+    const handled: number[] = [];
+    let stuck = 0;
+    const consumer = createEventConsumer({
+      kafka: infra.kafka,
+      groupId: infra.groupId('watchdog'),
+      subscriptions: [
+        on(Events.probePinged, async (payload) => {
+          if (payload.probeId !== 'watchdog') return;
+          // The first delivery hangs well past stallMs, as a stalled client would, then fails.
+          if (stuck === 0) {
+            stuck += 1;
+            await new Promise((resolve) => setTimeout(resolve, 15_000));
+            throw new Error('stalled');
+          }
+          handled.push(payload.sequence);
+        }),
+      ],
+      db: infra.db,
+      publisher,
+      log: infra.log,
+      topicPrefix: infra.topicPrefix,
+      stallMs: 2_000,
+      retry: { attempts: 3, initialDelayMs: 10, maxDelayMs: 20 },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    await consumer.joined();
+    await publisher.publish(
+      Events.probePinged,
+      { probeId: 'watchdog', sequence: 1, note: '' },
+      { key: 'wd' },
+    );
+    await waitFor(() => consumer.stats.restarts > 0, { what: 'a restart', timeoutMs: 20_000 });
+    await waitFor(() => handled.includes(1), { what: 'the stalled event', timeoutMs: 60_000 });
+    // The consumer started over consumes what comes next; the stalled event was applied once.
+    await publisher.publish(
+      Events.probePinged,
+      { probeId: 'watchdog', sequence: 2, note: '' },
+      { key: 'wd' },
+    );
+    await waitFor(() => handled.includes(2), { what: 'the next event', timeoutMs: 60_000 });
+    expect(handled).toEqual([1, 2]);
+  }, 150_000);
+
   it('applies a duplicate delivery once', async () => {
     const applied: number[] = [];
     const consumer = await startConsumer('dedupe', async (payload) => {
