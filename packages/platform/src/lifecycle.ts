@@ -6,17 +6,37 @@ export interface Stoppable {
 }
 
 /**
+ * What a shutdown signal means. The first stops gracefully. One within `graceMs` of it is the same
+ * request arriving twice: Ctrl-C in a terminal reaches the whole process group, and the supervisor
+ * (`npm start`, a container runtime) forwards it again; exiting at once then would skip leaving the
+ * consumer groups cleanly, and the next start would wait out their session timeout. A later one is a
+ * person insisting: exit at once.
+ */
+export function createSignalPolicy(graceMs = 2_000, now: () => number = Date.now) {
+  let first: number | undefined;
+  return (): 'stop' | 'same' | 'exit' => {
+    const at = now();
+    if (first === undefined) {
+      first = at;
+      return 'stop';
+    }
+    return at - first < graceMs ? 'same' : 'exit';
+  };
+}
+
+/**
  * Stops the given parts in reverse start order on SIGINT/SIGTERM, each bounded by a timeout, then
- * exits. A second signal exits at once.
+ * exits. A second signal more than two seconds after the first exits at once.
  */
 export function stopOnSignals(log: Logger, parts: Stoppable[], timeoutMs = 10_000): void {
-  let stopping = false;
+  const policy = createSignalPolicy();
   const stopAll = async (signal: string) => {
-    if (stopping) {
+    const meaning = policy();
+    if (meaning === 'same') return;
+    if (meaning === 'exit') {
       log.warn({ signal }, 'second signal, exiting now');
       process.exit(130);
     }
-    stopping = true;
     log.info({ signal }, 'shutting down');
     for (const part of [...parts].reverse()) {
       const timer = new Promise<'timeout'>((resolve) =>

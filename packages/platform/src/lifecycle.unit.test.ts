@@ -1,4 +1,4 @@
-import { startPeriodicJob } from './lifecycle';
+import { createSignalPolicy, startPeriodicJob } from './lifecycle';
 import { createLogger } from './logging';
 
 const log = createLogger({ service: 'test', level: 'silent' });
@@ -33,5 +33,17 @@ describe('startPeriodicJob', () => {
     await job.stop();
     await jest.advanceTimersByTimeAsync(500);
     expect(calls).toBe(3);
+  });
+});
+
+describe('createSignalPolicy', () => {
+  it('stops on the first signal, takes one soon after as the same request, exits on a later one', () => {
+    let now = 1_000;
+    const policy = createSignalPolicy(2_000, () => now);
+    expect(policy()).toBe('stop');
+    now += 50; // the terminal's SIGINT and the supervisor's SIGTERM arrive together
+    expect(policy()).toBe('same');
+    now += 2_500; // a person presses Ctrl-C again
+    expect(policy()).toBe('exit');
   });
 });
