@@ -349,6 +349,24 @@ function patchedModule(cfg, quiet) {
       .replace(deferred, '\t\tcloser := iterator.NewMultiCloser()\n')
       .replace(call, `${call}\t\tcloser.Close() // lienket: release this statement's connection now\n`),
   );
+  // The SQLite backend looks a document up by its _id index only when the filter is exactly
+  // `{ _id: value }`; `{ _id: value, version: n }` (every compare-and-set write) read and decoded
+  // the whole collection under the write lock. Use the index whenever the filter has an _id value:
+  // every handler applies the whole filter to what the query returns anyway, and limits are pushed
+  // down only for empty filters.
+  const collectionFile = join(copy, 'internal', 'backends', 'sqlite', 'collection.go');
+  const collectionSource = readFileSync(collectionFile, 'utf8');
+  const exactId = '\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")';
+  if (!collectionSource.includes(exactId)) {
+    throw new Error(`FerretDB _id pushdown patch: ${collectionFile} is not as expected`);
+  }
+  writeFileSync(
+    collectionFile,
+    collectionSource.replace(
+      exactId,
+      '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")',
+    ),
+  );
   writeFileSync(
     join(handlerDir, 'lienket_writelock.go'),
     readFileSync(join(here, 'ferretdb', 'writelock.go.txt')),
@@ -369,7 +387,7 @@ function ferretBinary(cfg, quiet) {
   const digest = createHash('sha256')
     .update(Buffer.concat(sources))
     .update(lockedHandlers.join())
-    .update('statement-close')
+    .update('statement-close,id-pushdown')
     .digest('hex')
     .slice(0, 12);
   const binary = join(cfg.cache, 'ferretdb', `ferretdb-${digest}`);
