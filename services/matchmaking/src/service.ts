@@ -5,7 +5,12 @@ import { normaliseWeights } from '@lienket/matching';
 import { type Logger, startGrpcServer, startMetricsServer, startPeriodicJob } from '@lienket/platform';
 import mongoose from 'mongoose';
 import { makeMatchmakingGrpc } from './adapters/grpc/matchmaking-grpc';
-import { createActionConsumer, createIndexConsumer, createIndexProgress } from './adapters/kafka/consumers';
+import {
+  createActionConsumer,
+  createIndexConsumer,
+  createIndexProgress,
+  indexGroupId,
+} from './adapters/kafka/consumers';
 import { createMatchmakingStore, ensureMatchmakingIndexes, outboxCollections } from './adapters/mongo/store';
 import { makeMatchmaking } from './app/matchmaking';
 import type { MatchmakingConfig } from './config';
@@ -94,6 +99,7 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
     instanceId: config.INSTANCE_ID,
     progress,
   };
+  await progress.resume(indexGroupId(deps));
   const indexConsumer = createIndexConsumer(deps);
   const actionConsumer = createActionConsumer(deps);
   await indexConsumer.start();

@@ -444,4 +444,21 @@ describe('matchmaking on real Kafka and the store', () => {
       await second.stop();
     }
   });
+
+  it('acts at once after a restart, from where its index left off', async () => {
+    // Restarted with the same instance id, the index resumes from its committed offsets and
+    // does not read again what it had; an action must not wait for it to (up to 10 s per event).
+    const matchClientBefore = matchClient;
+    await matchmaking.stop();
+    matchmaking = await startMatchmaking(matchmakingConfig(), infra.log);
+    matchClient = createGrpcClient(mm.MatchmakingServiceService, `127.0.0.1:${matchmaking.grpcPort}`);
+    matchClientBefore.close();
+    await matchmaking.indexConsumer.joined();
+    await matchmaking.actionConsumer.joined();
+    const buyer = await enterprise('Cơ sở chè sau khởi động lại', '19');
+    const started = Date.now();
+    const posted = await need(buyer, 'Thùng carton sau khởi động lại', ['481910']);
+    await proposalsFor(posted.id, 1);
+    expect(Date.now() - started).toBeLessThan(8_000);
+  }, 60_000);
 });

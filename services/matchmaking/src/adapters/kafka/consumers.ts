@@ -22,6 +22,23 @@ export function createIndexProgress(kafka: Kafka, topicPrefix: string, log: Logg
   const admin = kafka.admin();
   let connected: Promise<void> | undefined;
   return {
+    /**
+     * Starts from where the index group committed: what it processed before this process started
+     * is in the stored projection the index was loaded from, and will not be read again.
+     */
+    async resume(indexGroupId: string) {
+      connected ??= admin.connect();
+      await connected;
+      const committed = await admin.fetchOffsets({
+        groupId: indexGroupId,
+        topics: registryTopics.map((t) => topicPrefix + t),
+      });
+      for (const { topic, partitions } of committed) {
+        for (const { partition, offset } of partitions) {
+          if (Number(offset) > 0) this.record(topic, partition, String(Number(offset) - 1));
+        }
+      }
+    },
     record(topic: string, partition: number, offset: string) {
       const key = `${topic}:${partition}`;
       done.set(key, Math.max(done.get(key) ?? -1, Number(offset)));
@@ -79,6 +96,10 @@ interface ConsumerDeps {
   instanceId: string;
 }
 
+/** This instance's index consumer group. */
+export const indexGroupId = (deps: Pick<ConsumerDeps, 'topicPrefix' | 'groupId' | 'instanceId'>) =>
+  `${deps.topicPrefix}${deps.groupId}-index-${deps.instanceId}`;
+
 /** Every instance: all registry events into its own index (own consumer group). */
 export function createIndexConsumer(
   deps: ConsumerDeps & { progress: ReturnType<typeof createIndexProgress> },
@@ -91,7 +112,7 @@ export function createIndexConsumer(
     publisher: deps.publisher,
     log: deps.log,
     topicPrefix: deps.topicPrefix,
-    groupId: `${deps.topicPrefix}${deps.groupId}-index-${deps.instanceId}`,
+    groupId: indexGroupId(deps),
     onProgress: deps.progress.record,
     subscriptions: [
       on(Events.enterpriseRegistered, async (p, { event }) => {
