@@ -67,8 +67,43 @@ export function invalidArgument(violations: FieldViolation[], code = 'VALIDATION
   });
 }
 
-/** Wraps anything thrown into an AppError; unknown errors become INTERNAL without leaking details. */
+/** MongoDB driver errors that mean the store could not be reached, not that the request was wrong. */
+const storeUnreachable = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MongoWaitQueueTimeoutError',
+]);
+
+/** Whether an error says the store is unreachable for now (a retry later may succeed). */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (
+    let current = error as { name?: string; cause?: unknown } | undefined, depth = 0;
+    current && depth < 5;
+    depth += 1
+  ) {
+    if (current.name && storeUnreachable.has(current.name)) return true;
+    current = current.cause as typeof current;
+  }
+  return false;
+}
+
+/**
+ * Wraps anything thrown into an AppError: an unreachable store becomes UNAVAILABLE (retryable: the
+ * write either happened whole, with its events, or not at all), anything else INTERNAL without
+ * leaking details.
+ */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
+  if (isStoreUnavailable(error)) {
+    return new AppError('UNAVAILABLE', 'The store is unavailable; retry shortly', {
+      code: 'STORE_UNAVAILABLE',
+      messageVi: 'Kho dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút',
+      cause: error,
+    });
+  }
   return new AppError('INTERNAL', 'Internal error', { messageVi: 'Lỗi hệ thống', cause: error });
 }
