@@ -197,7 +197,8 @@ export function renderSvg(title: string, subtitle: string, panels: readonly Pane
   }
   const height = top + 8;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ${FONT}>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" ${FONT}>`,
+    `<title>${escapeXml(`${title}: ${subtitle}`)}</title>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text x="${PAD}" y="30" font-size="19" font-weight="700" fill="#111">${escapeXml(title)}</text>`,
     `<text x="${PAD}" y="50" font-size="12" fill="#6b7280">${escapeXml(subtitle)}</text>`,
