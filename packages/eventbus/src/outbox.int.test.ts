@@ -208,19 +208,6 @@ describe('outbox relay on the real store and Kafka', () => {
     ).toBe(0);
   }, 60_000);
 
-  it('publishes events left under a cleared flag by a relay that died between mark and check', async () => {
-    const event = pinged('stranded', 1);
-    await probes().insertOne({ _id: 'stranded', sequence: 1, outbox: [event], outboxPending: false });
-    const relay = createOutboxRelay({ db: infra.db, collections: ['probes'], publisher, log: infra.log });
-    relay.start();
-    await waitFor(async () => (await probes().findOne({ _id: 'stranded' }))?.outbox?.length === 0, {
-      what: 'the stranded event to be published',
-    });
-    await relay.stop();
-    const messages = await readUntilMarker('stranded');
-    expect(idsOf(messages).filter((id) => id === event.id)).toHaveLength(1);
-  });
-
   it('parks an event the broker refuses for good and keeps publishing the others', async () => {
     const tooLarge = { ...pinged('too-large', 1), data: Buffer.alloc(2 * 1024 * 1024, 7) }; // over max.message.bytes
     const fine = pinged('fine-after-too-large', 1);

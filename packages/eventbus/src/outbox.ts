@@ -80,7 +80,6 @@ export function withOutbox<U extends Update>(update: U, events: OutboxEntry[]): 
 }
 
 type Pending = OutboxDocument & { _id: unknown };
-type Claimed = Pending & { outboxClaim?: string; outboxClaimUntil?: Date };
 
 export interface OutboxRelay {
   start(): void;
@@ -134,7 +133,7 @@ export async function ensureOutboxIndexes(db: mongoose.mongo.Db, collections: st
   for (const name of collections) await db.collection(name).createIndex({ outboxPending: 1 });
 }
 
-/** Documents updated per command (one statement each; see ADR 0003). */
+/** Documents marked published per update command (two statements each); see markPublished. */
 export const MARK_DOCUMENTS_PER_COMMAND = 20;
 
 export function createOutboxRelay({
@@ -155,121 +154,113 @@ export function createOutboxRelay({
   let wake: (() => void) | undefined;
   let woken = false;
 
-  // Every write below selects one document by `_id` alone: the local store (FerretDB) answers only
-  // that from an index and scans the whole collection for any other filter, under its write lock,
-  // which made each relay pass cost a scan per document (ADR 0003). The one scan left is the read
-  // of pending documents, outside the lock.
-
-  type Collection = mongoose.mongo.Collection<Pending>;
-  const byId = (document: { _id: unknown }) => ({ _id: document._id }) as never;
-
-  /** Sends one update per document, at most MARK_DOCUMENTS_PER_COMMAND per command. */
-  async function updateEach(
-    collection: Collection,
-    documents: Pending[],
-    update: (document: Pending) => Record<string, unknown>,
-  ): Promise<void> {
-    for (let start = 0; start < documents.length; start += MARK_DOCUMENTS_PER_COMMAND) {
-      const chunk = documents.slice(start, start + MARK_DOCUMENTS_PER_COMMAND);
-      await collection.bulkWrite(
-        chunk.map((document) => ({
-          updateOne: { filter: byId(document), update: update(document) as never },
-        })),
-        { ordered: true },
+  async function drainCollection(name: string): Promise<number> {
+    const collection = db.collection<Pending>(name);
+    const candidates = await collection
+      .find({ outboxPending: true }, { projection: { _id: 1 } })
+      .limit(batchSize)
+      .toArray();
+    if (candidates.length === 0) return 0;
+    // Claim the batch so that another relay (a second instance) leaves it alone while we publish;
+    // a claim left by a crashed relay lapses after claimMs and its events go out again.
+    const now = Date.now();
+    const token = randomUUID();
+    await collection.updateMany(
+      {
+        _id: { $in: candidates.map((d) => d._id) },
+        outboxPending: true,
+        $or: [{ outboxClaimUntil: { $exists: false } }, { outboxClaimUntil: { $lt: new Date(now) } }],
+      } as never,
+      { $set: { outboxClaim: token, outboxClaimUntil: new Date(now + claimMs) } } as never,
+    );
+    try {
+      return await publishClaimed(collection, token);
+    } finally {
+      await collection.updateMany(
+        { outboxClaim: token } as never,
+        { $unset: { outboxClaim: '', outboxClaimUntil: '' } } as never,
       );
     }
   }
 
-  async function readEach(collection: Collection, documents: Pending[], projection: Record<string, 1>) {
-    const found = await Promise.all(documents.map((d) => collection.findOne(byId(d), { projection })));
-    return found.filter((d): d is NonNullable<typeof d> => d !== null) as Claimed[];
-  }
-
-  async function drainCollection(name: string): Promise<number> {
-    const collection = db.collection<Pending>(name);
-    const now = Date.now();
-    const candidates = (await collection
-      .find({ outboxPending: true }, { projection: { _id: 1, outboxClaimUntil: 1 } })
-      .limit(batchSize)
-      .toArray()) as Claimed[];
-    // Claim the batch so that another relay (a second instance) leaves it alone while we publish;
-    // a claim left by a crashed relay lapses after claimMs and its events go out again.
-    const free = candidates.filter((d) => !d.outboxClaimUntil || d.outboxClaimUntil.getTime() < now);
-    if (free.length === 0) return 0;
-    const token = randomUUID();
-    await updateEach(collection, free, () => ({
-      $set: { outboxClaim: token, outboxClaimUntil: new Date(now + claimMs) },
-    }));
-    // Read back: of two relays claiming at once, the later claim wins (and, rarely, both publish:
-    // consumers apply an event id once).
-    const owned = (await readEach(collection, free, { outbox: 1, outboxPending: 1, outboxClaim: 1 })).filter(
-      (d) => d.outboxClaim === token && d.outboxPending,
-    );
-    const settled = new Set<unknown>();
-    try {
-      return await publishClaimed(collection, owned, settled);
-    } finally {
-      const left = owned.filter((d) => !settled.has(d._id));
-      if (left.length > 0) {
-        await updateEach(collection, left, () => ({
-          $unset: { outboxClaim: '', outboxClaimUntil: '' },
-        })).catch((error) => log.warn({ err: error }, 'could not release a claim; it lapses by itself'));
-      }
-    }
-  }
-
-  async function publishClaimed(collection: Collection, documents: Claimed[], settled: Set<unknown>) {
+  async function publishClaimed(
+    collection: mongoose.mongo.Collection<Pending>,
+    token: string,
+  ): Promise<number> {
+    const documents = await collection
+      .find({ outboxClaim: token, outboxPending: true } as never, { projection: { outbox: 1 } })
+      .toArray();
     const pending = documents.filter((document) => (document.outbox?.length ?? 0) > 0);
-    const empty = documents.filter((document) => (document.outbox?.length ?? 0) === 0);
-    if (empty.length > 0) await markPublished(collection, empty, settled);
-    if (pending.length === 0) return 0;
-    const events: EncodedEvent[] = pending.flatMap((document) => (document.outbox ?? []).map(decoded));
+    if (pending.length === 0) {
+      if (documents.length > 0) {
+        await collection.updateMany(
+          { _id: { $in: documents.map((d) => d._id) }, outbox: { $size: 0 } },
+          { $set: { outboxPending: false } },
+        );
+      }
+      return 0;
+    }
+    const events: EncodedEvent[] = pending.flatMap((document) =>
+      (document.outbox ?? []).map((entry) => ({
+        ...entry,
+        time: new Date(entry.time),
+        data: toBuffer(entry.data),
+      })),
+    );
     try {
       await publisher.publishEncoded(events);
     } catch (error) {
       if (isRetriable(error)) throw error;
       // One bad entry must not hold back the others: publish document by document and park
       // what the broker refuses for good.
-      return publishOneByOne(collection, pending, settled);
+      return publishOneByOne(collection, pending);
     }
-    await markPublished(collection, pending, settled);
+    await markPublished(collection, pending);
     stats.published += events.length;
     return events.length;
   }
 
-  /**
-   * Removes exactly the entries read (as stored: `$pull` with a condition is not served by
-   * FerretDB), clears the flag and the claim in the same update, then sets the flag again on any
-   * document that got a new event between the read and this update. Setting it back only after
-   * looking is what keeps a concurrent write from being stranded; a crash in between is repaired by
-   * the sweep when a relay starts.
-   */
-  async function markPublished(
-    collection: Collection,
-    documents: Pending[],
-    settled: Set<unknown>,
-    extra: (document: Pending) => Record<string, unknown> = () => ({}),
-  ): Promise<void> {
-    await updateEach(collection, documents, (document) => ({
-      ...extra(document),
-      $pullAll: { outbox: document.outbox ?? [] },
-      $set: { outboxPending: false },
-      $unset: { outboxClaim: '', outboxClaimUntil: '' },
-    }));
-    for (const document of documents) settled.add(document._id);
-    const after = await readEach(collection, documents, { outbox: 1 });
-    const refilled = after.filter((document) => (document.outbox?.length ?? 0) > 0);
-    if (refilled.length > 0)
-      await updateEach(collection, refilled, () => ({ $set: { outboxPending: true } }));
+  async function markPublished(collection: mongoose.mongo.Collection<Pending>, documents: Pending[]) {
+    // A few statements per command: FerretDB 1.24 holds one SQLite connection per statement of an
+    // update command until the command ends, so one command for a whole batch (two statements per
+    // document) exhausts its pool under load and every write in the store stalls (ADR 0003).
+    for (let start = 0; start < documents.length; start += MARK_DOCUMENTS_PER_COMMAND) {
+      await markChunk(collection, documents.slice(start, start + MARK_DOCUMENTS_PER_COMMAND));
+    }
   }
 
-  async function publishOneByOne(collection: Collection, documents: Pending[], settled: Set<unknown>) {
+  async function markChunk(collection: mongoose.mongo.Collection<Pending>, documents: Pending[]) {
+    await collection.bulkWrite(
+      documents.flatMap((document) => [
+        {
+          updateOne: {
+            filter: { _id: document._id },
+            // Exactly the entries read, as stored ($pull with a condition is not served by FerretDB).
+            update: { $pullAll: { outbox: document.outbox ?? [] } },
+          },
+        },
+        // Cleared only if nothing was pushed meanwhile; a concurrent write keeps the flag set.
+        {
+          updateOne: {
+            filter: { _id: document._id, outbox: { $size: 0 } },
+            update: { $set: { outboxPending: false } },
+          },
+        },
+      ]) as never,
+      { ordered: true },
+    );
+  }
+
+  async function publishOneByOne(
+    collection: mongoose.mongo.Collection<Pending>,
+    documents: Pending[],
+  ): Promise<number> {
     let published = 0;
     for (const document of documents) {
       const entries = document.outbox ?? [];
       try {
         await publisher.publishEncoded(entries.map(decoded));
-        await markPublished(collection, [document], settled);
+        await markPublished(collection, [document]);
         published += entries.length;
       } catch (error) {
         if (isRetriable(error)) throw error;
@@ -278,33 +269,29 @@ export function createOutboxRelay({
           { err: error, documentId: String(document._id), eventIds: entries.map((e) => e.id) },
           'broker refused events for good; parked in outboxParked',
         );
-        await markPublished(collection, [document], settled, () => ({
-          $push: {
-            outboxParked: {
-              $each: entries.map((entry) => ({
-                ...entry,
-                error: String((error as Error).message),
-                parkedAt: new Date(),
-              })),
+        await collection.updateOne(
+          { _id: document._id } as never,
+          {
+            $pullAll: { outbox: entries },
+            $push: {
+              outboxParked: {
+                $each: entries.map((entry) => ({
+                  ...entry,
+                  error: String((error as Error).message),
+                  parkedAt: new Date(),
+                })),
+              },
             },
-          },
-        }));
+          } as never,
+        );
+        await collection.updateOne(
+          { _id: document._id, outbox: { $size: 0 } } as never,
+          { $set: { outboxPending: false } } as never,
+        );
       }
     }
     stats.published += published;
     return published;
-  }
-
-  /** A relay that died between a mark and its check may have left events under a cleared flag. */
-  async function sweep(): Promise<void> {
-    for (const name of collections) {
-      await db
-        .collection(name)
-        .updateMany(
-          { outboxPending: { $ne: true }, 'outbox.0': { $exists: true } } as never,
-          { $set: { outboxPending: true } } as never,
-        );
-    }
   }
 
   async function drainOnce(): Promise<number> {
@@ -333,9 +320,6 @@ export function createOutboxRelay({
 
   async function run(): Promise<void> {
     let failureDelay = pollIntervalMs;
-    await sweep().catch((error) =>
-      log.warn({ err: error }, 'outbox sweep failed; pending flags as they are'),
-    );
     // An idle relay polls less and less often (each poll reads the store), back to pollIntervalMs as
     // soon as it finds work; a write in this process wakes it at once (notify).
     let idleDelay = pollIntervalMs;
