@@ -245,7 +245,11 @@ async function upKafka(cfg, quiet) {
   const jvmLogging = [`-Dlog4j2.configurationFile=${files.log4j}`, `-Dkafka.logs.dir=${cfg.logDir}`];
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     say(quiet, '  kafka: formatting KRaft storage');
-    const clusterId = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url').slice(0, 22);
+    // A cluster id is 16 random bytes in base64url; one starting with '-' would be read as an option.
+    let clusterId;
+    do {
+      clusterId = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url').slice(0, 22);
+    } while (clusterId.startsWith('-'));
     execFileSync(
       'java',
       [
