@@ -364,12 +364,23 @@ function patchedModule(cfg, quiet) {
   if (!collectionSource.includes(exactId)) {
     throw new Error(`FerretDB _id pushdown patch: ${collectionFile} is not as expected`);
   }
+  // And for `{ _id: { $in: [...] } }` (the outbox relay claims a batch so), an `_id IN (...)` lookup.
+  const afterId = '\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n';
+  if (!collectionSource.includes(afterId)) {
+    throw new Error(`FerretDB _id $in pushdown patch: ${collectionFile} is not as expected`);
+  }
+  const idIn =
+    '\tif whereClause == "" {\n\t\tif in, inArgs, ok := lienketIDIn(params.Filter); ok {\n' +
+    '\t\t\twhereClause = fmt.Sprintf(` WHERE %s IN (%s)`, metadata.IDColumn, in)\n\t\t\targs = inArgs\n\t\t}\n\t}\n\n';
   writeFileSync(
     collectionFile,
-    collectionSource.replace(
-      exactId,
-      '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")',
-    ),
+    collectionSource
+      .replace(exactId, '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")')
+      .replace(afterId, idIn + afterId),
+  );
+  writeFileSync(
+    join(copy, 'internal', 'backends', 'sqlite', 'lienket_idin.go'),
+    readFileSync(join(here, 'ferretdb', 'idin.go.txt')),
   );
   writeFileSync(
     join(handlerDir, 'lienket_writelock.go'),
@@ -385,7 +396,7 @@ function patchedModule(cfg, quiet) {
 }
 
 function ferretBinary(cfg, quiet) {
-  const sources = ['go.mod', 'go.sum', 'main.go', 'writelock.go.txt'].map((f) =>
+  const sources = ['go.mod', 'go.sum', 'main.go', 'writelock.go.txt', 'idin.go.txt'].map((f) =>
     readFileSync(join(here, 'ferretdb', f)),
   );
   const digest = createHash('sha256')

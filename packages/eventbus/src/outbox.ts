@@ -173,11 +173,13 @@ export function createOutboxRelay({
       } as never,
       { $set: { outboxClaim: token, outboxClaimUntil: new Date(now + claimMs) } } as never,
     );
+    const ids = candidates.map((d) => d._id);
     try {
-      return await publishClaimed(collection, token);
+      return await publishClaimed(collection, token, ids);
     } finally {
+      // By id as well: a store that serves only _id lookups from an index need not scan for it.
       await collection.updateMany(
-        { outboxClaim: token } as never,
+        { _id: { $in: ids }, outboxClaim: token } as never,
         { $unset: { outboxClaim: '', outboxClaimUntil: '' } } as never,
       );
     }
@@ -186,9 +188,12 @@ export function createOutboxRelay({
   async function publishClaimed(
     collection: mongoose.mongo.Collection<Pending>,
     token: string,
+    ids: unknown[],
   ): Promise<number> {
     const documents = await collection
-      .find({ outboxClaim: token, outboxPending: true } as never, { projection: { outbox: 1 } })
+      .find({ _id: { $in: ids }, outboxClaim: token, outboxPending: true } as never, {
+        projection: { outbox: 1 },
+      })
       .toArray();
     const pending = documents.filter((document) => (document.outbox?.length ?? 0) > 0);
     if (pending.length === 0) {
