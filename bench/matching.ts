@@ -19,6 +19,7 @@ import { type Demand, defaultWeights, type Party, type Supply, SupplyIndex } fro
 import { hsChapters, provinces, regionOf, tokenize, vsicDivisions } from '@lienket/reference';
 import cliProgress from 'cli-progress';
 import { type Document, MongoClient } from 'mongodb';
+import { type Latency, latency, round } from './perf-stats';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -176,7 +177,7 @@ function zipf(n: number, s = 1): number[] {
 // ---------------------------------------------------------------- the synthetic marketplace
 
 // Bigger economies post more: TP.HCM, Hà Nội, then the industrial provinces around them.
-const PROVINCE_WEIGHTS: Readonly<Record<string, number>> = {
+export const PROVINCE_WEIGHTS: Readonly<Record<string, number>> = {
   '79': 14,
   '01': 11,
   '24': 6,
@@ -661,39 +662,6 @@ function elapsedMs(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Nearest rank. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1] as number;
-}
-
-interface Latency {
-  count: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-function latency(samples: readonly number[]): Latency {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), 3),
-    p50: round(percentile(sorted, 50), 3),
-    p90: round(percentile(sorted, 90), 3),
-    p99: round(percentile(sorted, 99), 3),
-    max: round(sorted[sorted.length - 1] ?? Number.NaN, 3),
-  };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
 /** Garbage collections while a phase runs, to tell a GC pause from a slow query. */
 class GcWatch {
   private readonly pauses: number[] = [];
@@ -864,7 +832,7 @@ async function benchIndex(
       postingsMbPer100k: round((postingsMb * 100_000) / size, 1),
       heapAfterBuildMb: Math.round(after),
     },
-    latency: latency(samples),
+    latency: latency(samples, 3),
     warmup: WARMUP,
     meanHits: round(hits / Math.max(1, measured.length), 2),
     fullTopK: round(full / Math.max(1, measured.length), 3),
@@ -1317,7 +1285,7 @@ async function benchBaseline(
         : '$match in the store; the same $addFields expression, $sort and $limit evaluated in the driver (the store has no expression operators)',
     insert: { ms: Math.round(insertMs), docsPerSecond: Math.round((size * 1000) / insertMs) },
     createIndexesMs: Math.round(createIndexesMs),
-    latency: latency(samples),
+    latency: latency(samples, 3),
     warmup: BASELINE_WARMUP,
     meanCandidates: mode === 'driver' ? round(candidates / n, 1) : null,
     meanHits: round(hits / n, 2),

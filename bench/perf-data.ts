@@ -2,6 +2,7 @@
 // needs in the programme's main lines of goods, as the gateway's REST API takes them (proto JSON). Same seed, same
 // data. Needs are drawn from the same product lines as the capabilities, so most of them have a match to find.
 import { provinces } from '@lienket/reference';
+import { PROVINCE_WEIGHTS } from './matching'; // bigger economies post more
 
 /** mulberry32, as bench/matching.ts. */
 export function rng(seed: number): () => number {
@@ -149,25 +150,6 @@ const LINES: readonly Line[] = [
     weight: 2,
   },
 ];
-
-// Bigger economies post more (as bench/matching.ts).
-const PROVINCE_WEIGHTS: Readonly<Record<string, number>> = {
-  '79': 14,
-  '01': 11,
-  '24': 6,
-  '31': 6,
-  '75': 6,
-  '33': 3,
-  '48': 3,
-  '80': 3,
-  '19': 2,
-  '22': 2,
-  '25': 2,
-  '37': 2,
-  '38': 2,
-  '40': 2,
-  '92': 2,
-};
 
 function weighted<T>(items: readonly T[], weights: readonly number[]): (next: () => number) => T {
   const cumulative: number[] = [];
