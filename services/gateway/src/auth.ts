@@ -20,6 +20,9 @@ export interface AuthOptions {
   devSecret?: string | undefined;
   issuer: string;
   audience: string;
+  /** How long a verified token is trusted without checking it again (never past its expiry); 0: always check. */
+  cacheMs?: number;
+  cacheEntries?: number;
 }
 
 const unauthenticated = (message: string, messageVi: string) =>
@@ -32,12 +35,22 @@ export function createVerifier(options: AuthOptions) {
     : options.devSecret
       ? new TextEncoder().encode(options.devSecret)
       : undefined;
+  // Tokens already verified, until they expire (at most `cacheMs`): a client sends the same token
+  // with every request, and checking its signature each time was a quarter of a cheap request's cost.
+  // Only successes are kept; the oldest go first beyond `cacheEntries`.
+  const verified = new Map<string, { actor: Actor; until: number }>();
+  const cacheMs = options.cacheMs ?? 60_000;
+  const cacheEntries = options.cacheEntries ?? 10_000;
   return async function verify(authorization: string | undefined): Promise<Actor> {
     if (!authorization) return anonymous;
     const [scheme, token] = authorization.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token)
       throw unauthenticated('Use "Authorization: Bearer <token>"', 'Dùng "Authorization: Bearer <token>"');
     if (!key) throw unauthenticated('No token issuer is configured', 'Chưa cấu hình nơi cấp token');
+    const now = Date.now();
+    const known = verified.get(token);
+    if (known && known.until > now) return known.actor;
+    if (known) verified.delete(token);
     let payload: LienKetClaims;
     try {
       ({ payload } = await jwtVerify<LienKetClaims>(token, key as never, {
@@ -50,7 +63,13 @@ export function createVerifier(options: AuthOptions) {
         ? unauthenticated('The token has expired', 'Token đã hết hạn')
         : unauthenticated('The token is not valid for this API', 'Token không hợp lệ cho API này');
     }
-    return actorOf(payload);
+    const actor = actorOf(payload);
+    if (cacheMs > 0) {
+      const expires = payload.exp === undefined ? Number.POSITIVE_INFINITY : payload.exp * 1000;
+      verified.set(token, { actor, until: Math.min(now + cacheMs, expires) });
+      if (verified.size > cacheEntries) verified.delete(verified.keys().next().value as string);
+    }
+    return actor;
   };
 }
 

@@ -38,6 +38,15 @@ export const gatewayConfigSchema = z.object({
   BODY_LIMIT: z.string().default('256kb'),
   /** Requests per minute per caller (token subject, else client address). */
   RATE_LIMIT_PER_MINUTE: env.positiveInt(600),
+  /**
+   * Public read answers (an enterprise's profile) are cached this long at most; an entry is dropped
+   * as soon as the registry publishes a change to it, and the cache serves only while this instance
+   * reads those changes. 0 turns the cache off.
+   */
+  READ_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  READ_CACHE_MAX_ENTRIES: env.positiveInt(50_000),
+  /** A verified bearer token is trusted this long without checking it again (never past its expiry). */
+  TOKEN_CACHE_MS: z.coerce.number().int().min(0).default(60_000),
   STREAM_HEARTBEAT_MS: env.positiveInt(15_000),
   /** Events a stream client may lag behind before it is cut off (it resumes with Last-Event-ID). */
   STREAM_MAX_BUFFERED: env.positiveInt(1_000),

@@ -3,6 +3,7 @@ import {
   insightsServiceV1 as ins,
   matchmakingServiceV1 as mm,
   registryServiceV1 as reg,
+  Topics,
   techtransferServiceV1 as tts,
 } from '@lienket/contracts';
 import { createKafka } from '@lienket/eventbus';
@@ -11,6 +12,9 @@ import type { Express } from 'express';
 import mongoose from 'mongoose';
 import { createApp } from './app';
 import { createVerifier } from './auth';
+import { startCacheInvalidator } from './cache/invalidator';
+import { registerCacheMetrics } from './cache/metrics';
+import { ReadCache } from './cache/read-cache';
 import type { GatewayConfig } from './config';
 import { modules } from './extensions';
 import type { AnyRoute } from './http/api';
@@ -18,7 +22,7 @@ import type { Documentation } from './http/openapi';
 import type { ServiceClients } from './routes/clients';
 import { insightsRoutes } from './routes/insights';
 import { matchmakingRoutes } from './routes/matchmaking';
-import { registryRoutes } from './routes/registry';
+import { enterpriseKey, registryRoutes } from './routes/registry';
 import { techTransferRoutes } from './routes/techtransfer';
 
 export const allRoutes = (clients: ServiceClients): AnyRoute[] => [
@@ -64,6 +68,27 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
   const context = { config, log, db, kafka, parts, extensions, clients, documentation };
   for (const install of modules) await install(context);
 
+  // The read cache, live once its invalidating consumer reads the registry's enterprise changes.
+  const cache = new ReadCache({ ttlMs: config.READ_CACHE_TTL_MS, maxEntries: config.READ_CACHE_MAX_ENTRIES });
+  registerCacheMetrics(cache);
+  if (cache.enabled) {
+    const invalidator = startCacheInvalidator({
+      kafka,
+      cache,
+      topics: {
+        [`${config.KAFKA_TOPIC_PREFIX}${Topics.registryEnterprise}`]: (id) =>
+          enterpriseKey({ enterpriseId: id }),
+      },
+      groupPrefix: `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}`,
+      log,
+    });
+    // Not awaited: the gateway answers at once, from the services until the cache is live.
+    void invalidator.start().catch((error: unknown) => {
+      log.warn({ err: error }, 'read cache invalidation did not start; reads go to the services');
+    });
+    parts.push({ name: 'read-cache', stop: () => invalidator.stop() });
+  }
+
   const publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${config.HTTP_PORT}`;
   const app = createApp({
     routes,
@@ -72,6 +97,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
       devSecret: config.AUTH_DEV_SECRET,
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
+      cacheMs: config.TOKEN_CACHE_MS,
     }),
     log,
     corsOrigins: config.CORS_ORIGINS,
@@ -80,6 +106,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     publicUrl,
     extensions,
     documentation,
+    cache,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.HTTP_PORT, () => resolve(s));
@@ -109,6 +136,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     routes,
     app,
     db,
+    cache,
     parts,
     async stop() {
       for (const part of [...parts].reverse()) await part.stop();

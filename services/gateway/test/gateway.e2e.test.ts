@@ -14,7 +14,11 @@ let url: string;
 let admin: string;
 
 beforeAll(async () => {
-  platform = await startPlatform('gateway-e2e', { CORS_ORIGINS: 'https://portal.lienket.example' });
+  platform = await startPlatform('gateway-e2e', {
+    CORS_ORIGINS: 'https://portal.lienket.example',
+    // Long, so that only invalidation can make a cached answer go (the read cache test).
+    READ_CACHE_TTL_MS: '600000',
+  });
   url = platform.url;
   admin = await tokenFor({ sub: 'admin-1', role: 'admin' });
 });
@@ -321,6 +325,108 @@ describe('HTTP behaviour', () => {
       expect(other.status).toBe(200);
     } finally {
       await limited.stop();
+    }
+  });
+});
+
+describe('the read cache', () => {
+  it('serves an enterprise profile from the cache, and never after a change made here or through another gateway', async () => {
+    // A second instance, as behind a load balancer, with its own cache and invalidating consumer.
+    const other = await startGateway(
+      parseConfig(gatewayConfigSchema, {
+        HTTP_PORT: '0',
+        GRPC_PORT: '0',
+        METRICS_PORT: '0',
+        MONGO_URL: platform.infra.mongoUrl,
+        MONGO_DB: platform.infra.databaseFor('gateway-other'),
+        READ_CACHE_TTL_MS: '600000',
+        KAFKA_BROKERS: platform.infra.kafkaBrokers.join(','),
+        KAFKA_TOPIC_PREFIX: platform.infra.topicPrefix,
+        REGISTRY_ADDR: `127.0.0.1:${platform.registry.grpcPort}`,
+        AUTH_DEV_SECRET: DEV_SECRET,
+        RATE_LIMIT_PER_MINUTE: '100000',
+        GRPC_DEADLINE_MS: '20000',
+      }),
+      platform.infra.log,
+    );
+    try {
+      await waitFor(() => platform.gateway.cache.live && other.cache.live, {
+        timeoutMs: 60_000,
+        what: 'both read caches to be live',
+      });
+      const id = await register('HTX Mây tre đan Phú Vinh', '01', '0912000555');
+      const owner = await tokenFor({ sub: 'owner-cache', role: 'enterprise', enterprise_id: id });
+      const read = async (base: string) => {
+        const answer = await http<{ enterprise: { name: string; version: string } }>(
+          base,
+          'GET',
+          `/v1/enterprises/${id}`,
+        );
+        expect(answer.status).toBe(200);
+        return {
+          name: answer.body.enterprise.name,
+          cache: answer.headers.get('x-cache'),
+          etag: answer.headers.get('etag'),
+        };
+      };
+
+      const first = await read(url);
+      expect(first).toMatchObject({ name: 'HTX Mây tre đan Phú Vinh', cache: 'miss' });
+      // The registration's own event may still drop the first entry; from then on it is served.
+      let hit: Awaited<ReturnType<typeof read>> | undefined;
+      await waitFor(
+        async () => {
+          hit = await read(url);
+          return hit.cache === 'hit';
+        },
+        { timeoutMs: 30_000, what: 'a cache hit' },
+      );
+      expect(hit).toMatchObject({ name: 'HTX Mây tre đan Phú Vinh', etag: first.etag });
+      expect((await read(other.url)).cache).toBe('miss');
+      await waitFor(async () => (await read(other.url)).cache === 'hit', {
+        timeoutMs: 30_000,
+        what: 'a cache hit on the other gateway',
+      });
+      // If-None-Match against a cached answer is still a 304.
+      const revalidated = await http(url, 'GET', `/v1/enterprises/${id}`, {
+        headers: { 'if-none-match': String(first.etag) },
+      });
+      expect(revalidated.status).toBe(304);
+
+      // A change through this gateway: it reads its own write at once.
+      const changed = await http(url, 'PATCH', `/v1/enterprises/${id}`, {
+        token: owner,
+        body: { enterprise: { name: 'HTX Mây tre đan Phú Vinh Xanh' }, updateMask: 'name' },
+      });
+      expect(changed.status).toBe(200);
+      expect(await read(url)).toMatchObject({ name: 'HTX Mây tre đan Phú Vinh Xanh', cache: 'miss' });
+      // The other gateway drops its entry when the registry's EnterpriseUpdated arrives.
+      await waitFor(async () => (await read(other.url)).name === 'HTX Mây tre đan Phú Vinh Xanh', {
+        timeoutMs: 30_000,
+        what: 'the other gateway to drop its cached profile',
+      });
+
+      // A change through the other gateway reaches this one the same way.
+      // (This gateway's entry is dropped again by the event of its own change, then served.)
+      await waitFor(async () => (await read(url)).cache === 'hit', {
+        timeoutMs: 30_000,
+        what: 'a cache hit',
+      });
+      const renamed = await http(other.url, 'PATCH', `/v1/enterprises/${id}`, {
+        token: owner,
+        body: { enterprise: { name: 'HTX Phú Vinh' }, updateMask: 'name' },
+      });
+      expect(renamed.status).toBe(200);
+      await waitFor(async () => (await read(url)).name === 'HTX Phú Vinh', {
+        timeoutMs: 30_000,
+        what: 'this gateway to drop its cached profile',
+      });
+      const hits = await fetch(`http://127.0.0.1:${platform.gateway.metricsPort}/metrics`).then((r) =>
+        r.text(),
+      );
+      expect(hits).toMatch(/lienket_gateway_read_cache_lookups_total\{result="hit"\} [1-9]/);
+    } finally {
+      await other.stop();
     }
   });
 });

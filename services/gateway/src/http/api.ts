@@ -5,6 +5,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Role } from '../auth';
+import type { ReadCache } from '../cache/read-cache';
 
 /** A generated message type: enough to read it from and write it to JSON. */
 export interface JsonCodec<T> {
@@ -59,6 +60,12 @@ export interface RouteSpec<B, R> {
   status?: 200 | 201;
   /** The response as CSV, served for `?format=csv` (declare `format` in the query). */
   csv?: (result: R) => string;
+  /**
+   * The cached entity this route reads (GET: its answer is the same for every caller allowed to
+   * call, and is served from the gateway's read cache) or changes (any other method: a success
+   * drops the entry, so this gateway reads its own writes).
+   */
+  cacheKey?: (params: Record<string, string>) => string;
   handler(context: RouteContext<B>): Promise<R>;
 }
 
@@ -119,6 +126,7 @@ export function mountRoutes(
   router: Router,
   routes: readonly AnyRoute[],
   actorOf: (request: Request) => Actor,
+  cache?: ReadCache,
 ): void {
   const bodySchemas = jsonSchemas(
     routes.flatMap((r) => (r.body ? [r.body.name] : [])),
@@ -167,7 +175,19 @@ export function mountRoutes(
             );
           body = spec.body.codec.fromJSON(raw);
         }
+        const key = cache && spec.cacheKey ? spec.cacheKey(params) : undefined;
+        let ticket: string | undefined;
+        if (key && spec.method === 'get' && cache) {
+          const hit = cache.get(key);
+          response.setHeader('X-Cache', hit ? 'hit' : 'miss');
+          if (hit) {
+            sendJson(request, response, hit.json, hit.etag, 200);
+            return;
+          }
+          ticket = cache.ticket(key);
+        }
         const result = await spec.handler({ actor, params, query, body, request, response });
+        if (key && spec.method !== 'get') cache?.invalidate(key);
         if (spec.csv && query.format === 'csv') {
           const csv = spec.csv(result);
           response.setHeader('ETag', etagOf(csv));
@@ -176,25 +196,33 @@ export function mountRoutes(
           return;
         }
         const json = JSON.stringify(spec.response.codec.toJSON(result));
-        if (spec.method === 'get') {
-          const tag = etagOf(json);
-          response.setHeader('ETag', tag);
-          response.setHeader('Cache-Control', 'private, no-cache');
-          const match = request.headers['if-none-match'];
-          if (match?.split(',').some((t) => t.trim() === tag || t.trim() === '*')) {
-            response.status(304).end();
-            return;
-          }
+        if (spec.method !== 'get') {
+          response
+            .status(spec.status ?? 200)
+            .type('application/json')
+            .send(json);
+          return;
         }
-        response
-          .status(spec.status ?? 200)
-          .type('application/json')
-          .send(json);
+        const etag = etagOf(json);
+        if (key && ticket !== undefined) cache?.set(key, { json, etag }, ticket);
+        sendJson(request, response, json, etag, spec.status ?? 200);
       } catch (error) {
         next(error);
       }
     });
   }
+}
+
+/** A GET answer with its ETag; 304 when the caller already holds it. */
+function sendJson(request: Request, response: Response, json: string, etag: string, status: number) {
+  response.setHeader('ETag', etag);
+  response.setHeader('Cache-Control', 'private, no-cache');
+  const match = request.headers['if-none-match'];
+  if (match?.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+    response.status(304).end();
+    return;
+  }
+  response.status(status).type('application/json').send(json);
 }
 
 /** The query's page size and token, as the services' PageRequest. */

@@ -14,6 +14,8 @@ const id = (description: string): ParamSpec => ({
   pattern: '^[A-Za-z0-9_.:-]+$',
 });
 const snake = (path: string) => path.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The read cache's key of an enterprise's public profile. */
+export const enterpriseKey = (params: Record<string, string>) => `enterprise:${params.enterpriseId ?? ''}`;
 const everyone = ['anonymous', 'enterprise', 'province', 'analyst', 'admin'] as const;
 const signedIn = ['enterprise', 'province', 'analyst', 'admin'] as const;
 
@@ -95,6 +97,7 @@ export function registryRoutes({ registry }: ServiceClients) {
       callers: everyone,
       params: { enterpriseId: id('Enterprise id') },
       response: message(`${R}.GetEnterpriseResponse`, reg.GetEnterpriseResponse),
+      cacheKey: enterpriseKey,
       handler: ({ actor, params, request }) =>
         registry.getEnterprise({ enterpriseId: params.enterpriseId ?? '' }, callAs(actor, request)),
     }),
@@ -108,6 +111,7 @@ export function registryRoutes({ registry }: ServiceClients) {
       params: { enterpriseId: id('Enterprise id') },
       body: message(`${R}.UpdateEnterpriseRequest`, reg.UpdateEnterpriseRequest),
       response: message(`${R}.UpdateEnterpriseResponse`, reg.UpdateEnterpriseResponse),
+      cacheKey: enterpriseKey,
       handler: ({ actor, params, body, request }) =>
         registry.updateEnterprise(
           {
@@ -128,6 +132,7 @@ export function registryRoutes({ registry }: ServiceClients) {
       params: { enterpriseId: id('Enterprise id') },
       body: message(`${R}.VerifyEnterpriseRequest`, reg.VerifyEnterpriseRequest),
       response: message(`${R}.VerifyEnterpriseResponse`, reg.VerifyEnterpriseResponse),
+      cacheKey: enterpriseKey,
       handler: ({ actor, params, body, request }) =>
         registry.verifyEnterprise(
           { ...body, enterpriseId: params.enterpriseId ?? '' },
@@ -144,6 +149,7 @@ export function registryRoutes({ registry }: ServiceClients) {
       params: { enterpriseId: id('Enterprise id') },
       body: message(`${R}.SetLeadFirmRequest`, reg.SetLeadFirmRequest),
       response: message(`${R}.SetLeadFirmResponse`, reg.SetLeadFirmResponse),
+      cacheKey: enterpriseKey,
       handler: ({ actor, params, body, request }) =>
         registry.setLeadFirm({ ...body, enterpriseId: params.enterpriseId ?? '' }, callAs(actor, request)),
     }),
