@@ -1,7 +1,9 @@
-// The gateway's read path against bare express: GET /v1/enterprises/{id} (gateway → gRPC registry → store) and a
-// bare express 5 app answering the same JSON body from memory, each in its own process, loaded by the same
-// closed-loop keep-alive generator (bench/perf-load.ts), in interleaved rounds so a busy moment of the shared
-// machine weighs on both. The gateway's own /healthz is measured alike, to tell its HTTP stack from the hop behind.
+// The gateway's read path against bare express: GET /v1/enterprises/{id} as clients call it (served from the
+// gateway's read cache, which the registry's enterprise events keep fresh), the same with `Cache-Control: no-cache`
+// (every request through gRPC to the registry and its store), and a bare express 5 app answering the same JSON body
+// from memory, each in its own process, loaded by the same closed-loop keep-alive generator (bench/perf-load.ts), in
+// interleaved rounds so a busy moment of the shared machine weighs on each. The gateway's own /healthz is measured
+// alike, to tell its HTTP stack from what is behind it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -25,6 +27,8 @@ export interface GatewayOptions {
   /** node bench/dist/perf-bare-server.js */
   bareServer: string;
   pids: Record<string, number>;
+  /** The gateway's /metrics, for its read-cache hits and misses. */
+  metricsUrl: string;
   bar: (label: string, total: number) => SingleBar;
 }
 
@@ -50,9 +54,13 @@ export interface GatewayResult {
   bodyBytes: number;
   bare: TargetResult;
   gatewayRead: TargetResult;
+  gatewayReadOrigin: TargetResult;
   gatewayHealthz: TargetResult;
+  /** Read-cache lookups during the gatewayRead windows (warm-ups included). */
+  readCache: { hits: number; misses: number; hitRatio: number | null };
   ratios: {
     readToBareRequestsPerSecond: number | null;
+    originReadToBareRequestsPerSecond: number | null;
     readToBareP50Latency: number | null;
     readToBareP99Latency: number | null;
     healthzToBareRequestsPerSecond: number | null;
@@ -70,6 +78,18 @@ function startBare(script: string, bodyFile: string): Promise<{ child: ChildProc
     });
     child.once('exit', (code) => reject(new Error(`the bare express server exited (${code})`)));
   });
+}
+
+/** The gateway's read-cache lookups so far, from its /metrics. */
+async function cacheLookups(metricsUrl: string): Promise<{ hits: number; misses: number }> {
+  const text = await fetch(metricsUrl).then((r) => r.text());
+  const count = (result: string) =>
+    Number(
+      new RegExp(`^lienket_gateway_read_cache_lookups_total\\{result="${result}"\\} (\\S+)`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { hits: count('hit'), misses: count('miss') };
 }
 
 export async function benchGateway(options: GatewayOptions): Promise<GatewayResult> {
@@ -102,6 +122,13 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       headers: auth,
     },
     {
+      key: 'gatewayReadOrigin',
+      label: 'gateway GET …, no-cache',
+      url: options.url,
+      paths: reads,
+      headers: { ...auth, 'cache-control': 'no-cache' },
+    },
+    {
       key: 'gatewayHealthz',
       label: 'gateway GET /healthz',
       url: options.url,
@@ -119,10 +146,12 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     }
   >();
   for (const t of targets) perTarget.set(t.key, { samples: [], runs: [], cpu: new Map(), wallMs: 0 });
+  const lookups = { hits: 0, misses: 0 };
   try {
     for (let round = 1; round <= options.rounds; round++) {
       for (const target of targets) {
         const label = `${target.key} ${round}/${options.rounds}`;
+        const cacheBefore = target.key === 'gatewayRead' ? await cacheLookups(options.metricsUrl) : undefined;
         await runLoad({ ...target, connections: options.connections, durationMs: options.warmupMs });
         const bar = options.bar(label, Math.round(options.durationMs / 1000));
         const cpuBefore = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSeconds(pid)]));
@@ -136,6 +165,11 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
         });
         bar.update(Math.round(options.durationMs / 1000));
         bar.stop();
+        if (cacheBefore) {
+          const after = await cacheLookups(options.metricsUrl);
+          lookups.hits += after.hits - cacheBefore.hits;
+          lookups.misses += after.misses - cacheBefore.misses;
+        }
         const entry = perTarget.get(target.key);
         if (!entry) continue;
         entry.runs.push(result);
@@ -173,7 +207,16 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     };
   };
   const bareResult = summary('bare', 'bare express 5, same JSON body', '/v1/enterprises/{id}');
-  const read = summary('gatewayRead', 'gateway → gRPC registry → store', '/v1/enterprises/{id}');
+  const read = summary(
+    'gatewayRead',
+    'gateway, read cache (kept fresh by the registry’s events)',
+    '/v1/enterprises/{id}',
+  );
+  const origin = summary(
+    'gatewayReadOrigin',
+    'gateway → gRPC registry → store (Cache-Control: no-cache)',
+    '/v1/enterprises/{id}',
+  );
   const healthz = summary('gatewayHealthz', 'gateway, no backend call', '/healthz');
   return {
     connections: options.connections,
@@ -182,9 +225,16 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
     bodyBytes,
     bare: bareResult,
     gatewayRead: read,
+    gatewayReadOrigin: origin,
     gatewayHealthz: healthz,
+    readCache: {
+      ...lookups,
+      hitRatio:
+        lookups.hits + lookups.misses > 0 ? round(lookups.hits / (lookups.hits + lookups.misses), 4) : null,
+    },
     ratios: {
       readToBareRequestsPerSecond: ratio(read.requestsPerSecond, bareResult.requestsPerSecond),
+      originReadToBareRequestsPerSecond: ratio(origin.requestsPerSecond, bareResult.requestsPerSecond),
       readToBareP50Latency: ratio(read.latencyMs.p50, bareResult.latencyMs.p50),
       readToBareP99Latency: ratio(read.latencyMs.p99, bareResult.latencyMs.p99),
       healthzToBareRequestsPerSecond: ratio(healthz.requestsPerSecond, bareResult.requestsPerSecond),

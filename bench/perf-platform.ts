@@ -177,6 +177,8 @@ export interface Platform {
   services: RunningService[];
   /** pid of each service process, for per-process CPU figures. */
   pids: Record<string, number>;
+  /** `/metrics` of each service. */
+  metricsUrls: Record<string, string>;
   matchmakingGroups: string[];
   stop(): Promise<void>;
 }
@@ -314,6 +316,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     databases,
     services,
     pids: Object.fromEntries(services.map((s) => [s.name, s.child.pid ?? 0])),
+    metricsUrls: Object.fromEntries(
+      ORDER.map((name) => [name, `http://127.0.0.1:${ports[name]?.metrics}/metrics`]),
+    ),
     matchmakingGroups: [`${prefix}lienket-matchmaking-index-bench`, `${prefix}lienket-matchmaking`],
     stop,
   };

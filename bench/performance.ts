@@ -485,7 +485,7 @@ export function markdown(r: Report): string {
       'gateway GET /v1/enterprises/{id}',
       `${fmt(g.gatewayRead.requestsPerSecond, 0)} req/s, p50 ${fmt(g.gatewayRead.latencyMs.p50, 2)} ms, p99 ${fmt(g.gatewayRead.latencyMs.p99, 2)} ms`,
       `bare express ${fmt(g.bare.requestsPerSecond, 0)} req/s, p50 ${fmt(g.bare.latencyMs.p50, 2)} ms, p99 ${fmt(g.bare.latencyMs.p99, 2)} ms (${g.bodyBytes} B body, ${g.connections} connections)`,
-      `req/s ratio ${fmtRatio(g.ratios.readToBareRequestsPerSecond)}; p50 ${fmt(g.ratios.readToBareP50Latency, 1)}× bare; gateway /healthz ${fmt(g.gatewayHealthz.requestsPerSecond, 0)} req/s (${fmtRatio(g.ratios.healthzToBareRequestsPerSecond)})`,
+      `req/s ratio ${fmtRatio(g.ratios.readToBareRequestsPerSecond)} (read cache hit ratio ${fmt(g.readCache.hitRatio, 3)}); p50 ${fmt(g.ratios.readToBareP50Latency, 1)}× bare; with Cache-Control: no-cache (gRPC + store) ${fmt(g.gatewayReadOrigin.requestsPerSecond, 0)} req/s (${fmtRatio(g.ratios.originReadToBareRequestsPerSecond)}); gateway /healthz ${fmt(g.gatewayHealthz.requestsPerSecond, 0)} req/s (${fmtRatio(g.ratios.healthzToBareRequestsPerSecond)})`,
       `≥ ${TARGET.gatewayShare}: ${verdict(r.targets.gatewayReadVsBareExpress?.met ?? null)}`,
     ]);
   }
@@ -587,6 +587,12 @@ export function chart(r: Report): string {
           value: g.gatewayHealthz.requestsPerSecond,
           note: `${fmt(g.gatewayHealthz.requestsPerSecond, 0)}/s, p99 ${fmt(g.gatewayHealthz.latencyMs.p99, 1)} ms`,
           color: '#93c5fd',
+        },
+        {
+          label: 'gateway GET …, no-cache (gRPC + store)',
+          value: g.gatewayReadOrigin.requestsPerSecond,
+          note: `${fmt(g.gatewayReadOrigin.requestsPerSecond, 0)}/s, p99 ${fmt(g.gatewayReadOrigin.latencyMs.p99, 1)} ms (${fmtRatio(g.ratios.originReadToBareRequestsPerSecond)})`,
+          color: '#bfdbfe',
         },
         {
           label: 'gateway GET /v1/enterprises/{id}',
@@ -765,6 +771,7 @@ async function main(): Promise<void> {
           workDir,
           bareServer: join(__dirname, 'perf-bare-server.js'),
           pids: platform.pids,
+          metricsUrl: platform.metricsUrls.gateway ?? '',
           bar,
         });
       } catch (error) {
@@ -855,7 +862,7 @@ async function main(): Promise<void> {
       'every service runs as its own process the way npm start runs it (node -r @lienket/platform/telemetry services/<name>/dist/main.js, default settings), with a run-specific topic prefix and databases; the gateway per-caller rate limit is raised so that one load generator is not throttled',
       'latency: open loop, each POST /v1/needs starts at its scheduled time (rate × duration needs) with a random seeded enterprise as the signed-in caller; the time is from the start of the POST until the first MatchProposed with that needId is read from one GET /v1/events/stream?type=…proposal.proposed,…demand.unmet connection, both on this process’s clock; needs answered with DemandUnmet are counted apart; needs with neither within the drain window count as Infinity in firstProposalMs (shown as "> drain"); firstProposalAnsweredOnlyMs leaves them out',
       'pipeline: relay = a backlog of documents written with outboxFields (one ProbePinged event each, the payload padded to payloadBytes), drained by createOutboxRelay with its defaults (batch 200) through createEventPublisher (idempotent kafkajs, acks=-1), timed from start to the last acknowledged event; writeAndRelay = 8 concurrent writers each waking the relay as a service does; kafkajs = the same publisher sending the same events in batches of 200 with no store; ProducerPerformance = Kafka’s Java tool from the jars infra/local runs Kafka from, records of the same size as the relay’s messages on the wire (key + value + headers), acks=all, idempotence on, its own defaults otherwise; all to 6-partition topics of the same broker',
-      'gateway: the same closed-loop keep-alive generator (node:http, bench/perf-load.ts) with the same bearer token against each target in interleaved rounds after a warm-up; the bare express 5 app runs in its own process and answers the gateway’s own response object for the first enterprise with res.json; /healthz shows the gateway’s HTTP stack without the gRPC hop and store read',
+      'gateway: the same closed-loop keep-alive generator (node:http, bench/perf-load.ts) with the same bearer token against each target in interleaved rounds after a warm-up; the bare express 5 app runs in its own process and answers the gateway’s own response object for the first enterprise with res.json; GET /v1/enterprises/{id} is read as clients read it (from the gateway’s read cache once warm: readCache counts its hits and misses over those windows) and again with Cache-Control: no-cache (every request through gRPC to the registry and its store); /healthz shows the gateway’s HTTP stack alone',
       'percentiles by nearest rank; every baseline was measured on the same machine in the same run; other work shared the 2-core machine (load average in machine.loadAverage)',
     ],
     seeded: seeded ? { ...seeded, enterprises: seeded.enterprises.length } : null,

@@ -6,7 +6,7 @@ import cors from 'cors';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { ReadCache } from './cache/read-cache';
-import { type AnyRoute, mountRoutes } from './http/api';
+import { type AnyRoute, etagOf, mountRoutes } from './http/api';
 import { depthOf, notFound, problemHandler, rateLimit, requestId } from './http/middleware';
 import { type Documentation, openApiDocument } from './http/openapi';
 
@@ -33,6 +33,8 @@ export const actorOf = (request: Request): Actor => actors.get(request) ?? anony
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Read routes set their own ETag (api.ts); hashing every other body (problems, health) is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   app.use(requestId);
@@ -106,8 +108,15 @@ export function createApp(options: AppOptions): Express {
   });
 
   const document = openApiDocument(options.routes, options.publicUrl, options.documentation);
-  app.get('/openapi.json', (_request, response) => {
-    response.json(document);
+  const documentJson = JSON.stringify(document);
+  const documentTag = etagOf(documentJson);
+  app.get('/openapi.json', (request, response) => {
+    response.setHeader('ETag', documentTag);
+    if (request.headers['if-none-match'] === documentTag) {
+      response.status(304).end();
+      return;
+    }
+    response.type('application/json').send(documentJson);
   });
   const swagger = join(require.resolve('swagger-ui-dist/package.json'), '..');
   app.use('/docs/assets', express.static(swagger, { index: false, maxAge: '1d' }));

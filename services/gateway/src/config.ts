@@ -43,7 +43,7 @@ export const gatewayConfigSchema = z.object({
    * as soon as the registry publishes a change to it, and the cache serves only while this instance
    * reads those changes. 0 turns the cache off.
    */
-  READ_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  READ_CACHE_TTL_MS: z.coerce.number().int().min(0).default(120_000),
   READ_CACHE_MAX_ENTRIES: env.positiveInt(50_000),
   /** A verified bearer token is trusted this long without checking it again (never past its expiry). */
   TOKEN_CACHE_MS: z.coerce.number().int().min(0).default(60_000),

@@ -5,7 +5,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Role } from '../auth';
-import type { ReadCache } from '../cache/read-cache';
+import type { CachedAnswer, ReadCache } from '../cache/read-cache';
 
 /** A generated message type: enough to read it from and write it to JSON. */
 export interface JsonCodec<T> {
@@ -132,6 +132,7 @@ export function mountRoutes(
     routes.flatMap((r) => (r.body ? [r.body.name] : [])),
     { refPrefix: '#/$defs/', strict: true },
   );
+  const inFlight = new Map<string, Promise<CachedAnswer>>();
   for (const spec of routes) {
     const validateParams = ajv.compile(objectSchema(spec.params));
     const validateQuery = ajv.compile(objectSchema(spec.query));
@@ -177,14 +178,36 @@ export function mountRoutes(
         }
         const key = cache && spec.cacheKey ? spec.cacheKey(params) : undefined;
         let ticket: string | undefined;
-        if (key && spec.method === 'get' && cache) {
-          const hit = cache.get(key);
+        if (key && spec.method === 'get' && cache && !(spec.csv && query.format === 'csv')) {
+          // A caller asking for a fresh answer (Cache-Control: no-cache) gets one from the service.
+          const fresh = FRESH.test(request.headers['cache-control'] ?? '');
+          const hit = fresh ? undefined : cache.get(key);
           response.setHeader('X-Cache', hit ? 'hit' : 'miss');
           if (hit) {
             sendJson(request, response, hit.json, hit.etag, 200);
             return;
           }
           ticket = cache.ticket(key);
+          if (!fresh) {
+            // Misses of the same entry at the same time share one call to the service.
+            let pending = inFlight.get(key);
+            if (!pending) {
+              const fill = ticket;
+              pending = spec
+                .handler({ actor, params, query, body, request, response })
+                .then((result) => {
+                  const json = JSON.stringify(spec.response.codec.toJSON(result));
+                  const answer = { json, etag: etagOf(json) };
+                  cache.set(key, answer, fill);
+                  return answer;
+                })
+                .finally(() => inFlight.delete(key));
+              inFlight.set(key, pending);
+            }
+            const answer = await pending;
+            sendJson(request, response, answer.json, answer.etag, spec.status ?? 200);
+            return;
+          }
         }
         const result = await spec.handler({ actor, params, query, body, request, response });
         if (key && spec.method !== 'get') cache?.invalidate(key);
@@ -212,6 +235,8 @@ export function mountRoutes(
     });
   }
 }
+
+const FRESH = /no-cache|no-store|max-age=0/i;
 
 /** A GET answer with its ETag; 304 when the caller already holds it. */
 function sendJson(request: Request, response: Response, json: string, etag: string, status: number) {
