@@ -378,6 +378,17 @@ function patchedModule(cfg, quiet) {
       .replace(exactId, '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")')
       .replace(afterId, idIn + afterId),
   );
+  // The _id index is created on `_ferretdb_sjson->"_id"` but every lookup, update and delete by _id
+  // compares `_ferretdb_sjson->'$._id'`: the same value, a different expression, so SQLite never uses
+  // the index and each of them scans the table (9 ms at 5,000 documents instead of 6 µs). Compare
+  // the indexed expression.
+  const metadataFile = join(copy, 'internal', 'backends', 'sqlite', 'metadata', 'metadata.go');
+  const metadataSource = readFileSync(metadataFile, 'utf8');
+  const idColumn = `\tIDColumn = DefaultColumn + "->'$._id'"\n`;
+  if (!metadataSource.includes(idColumn)) {
+    throw new Error(`FerretDB _id index patch: ${metadataFile} is not as expected`);
+  }
+  writeFileSync(metadataFile, metadataSource.replace(idColumn, '\tIDColumn = DefaultColumn + `->"_id"`\n'));
   writeFileSync(
     join(copy, 'internal', 'backends', 'sqlite', 'lienket_idin.go'),
     readFileSync(join(here, 'ferretdb', 'idin.go.txt')),
@@ -402,7 +413,7 @@ function ferretBinary(cfg, quiet) {
   const digest = createHash('sha256')
     .update(Buffer.concat(sources))
     .update(lockedHandlers.join())
-    .update('statement-close,id-pushdown')
+    .update('statement-close,id-pushdown,id-index')
     .digest('hex')
     .slice(0, 12);
   const binary = join(cfg.cache, 'ferretdb', `ferretdb-${digest}`);
