@@ -16,6 +16,8 @@ export const matchmakingConfigSchema = z.object({
   KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
   /** Shared consumer group of all instances (actions); each instance adds its own index group. */
   CONSUMER_GROUP: z.string().default('lienket-matchmaking'),
+  /** Partitions each consumer (index, actions) handles at once; order is kept within a partition. */
+  CONSUMER_CONCURRENCY: env.positiveInt(3),
   /** Stable per instance so a restart resumes its index consumer instead of replaying. */
   INSTANCE_ID: z
     .string()

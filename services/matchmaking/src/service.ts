@@ -97,6 +97,7 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
     topicPrefix: prefix,
     groupId: config.CONSUMER_GROUP,
     instanceId: config.INSTANCE_ID,
+    concurrency: config.CONSUMER_CONCURRENCY,
     progress,
   };
   await progress.resume(indexGroupId(deps));

@@ -167,19 +167,23 @@ export function makeMatchmaking({ store, clock, newId, settings, source, afterWr
     };
   }
 
+  /** Proposes each pair not proposed before, in one write (and one write of the parties' counts); how many. */
   async function propose(
-    demand: Demand,
-    supply: Supply,
-    match: Scored,
+    pairs: { demand: Demand; supply: Supply; match: Scored }[],
     triggeredBy: 'need' | 'capability',
     now: Date,
-  ) {
-    const proposal = newProposal(demand, supply, match, triggeredBy, now);
-    const inserted = await store.insertProposal(proposal, [
-      event(Events.matchProposed, { proposal: proposalToProto(proposal) }, proposal.id, now),
-    ]);
-    if (inserted) await store.countReceived([proposal.buyerEnterpriseId, proposal.supplierEnterpriseId]);
-    return inserted;
+  ): Promise<number> {
+    const inserted = await store.insertProposals(
+      pairs.map(({ demand, supply, match }) => {
+        const proposal = newProposal(demand, supply, match, triggeredBy, now);
+        return {
+          proposal,
+          events: [event(Events.matchProposed, { proposal: proposalToProto(proposal) }, proposal.id, now)],
+        };
+      }),
+    );
+    await store.countReceived(inserted.flatMap((p) => [p.buyerEnterpriseId, p.supplierEnterpriseId]));
+    return inserted.length;
   }
 
   async function demandUnmet(
@@ -334,9 +338,11 @@ export function makeMatchmaking({ store, clock, newId, settings, source, afterWr
         const now = clock();
         const buyer = party(demand.enterpriseId, demand.province);
         const ranked = supplies.topK(demand, buyer, settings.k, settings.threshold, now);
-        let created = 0;
-        for (const { supply, match } of ranked)
-          if (await propose(demand, supply, match, 'need', now)) created += 1;
+        const created = await propose(
+          ranked.map(({ supply, match }) => ({ demand, supply, match })),
+          'need',
+          now,
+        );
         if (ranked.length === 0) await demandUnmet(demand, 'no_match_above_threshold', now);
         if (created > 0) afterWrite();
         return created;
@@ -346,10 +352,13 @@ export function makeMatchmaking({ store, clock, newId, settings, source, afterWr
         if (!supply) return 0;
         const now = clock();
         const supplier = party(supply.enterpriseId, supply.province);
-        let created = 0;
-        for (const { demand, match } of demands.topK(supply, supplier, settings.k, settings.threshold, now)) {
-          if (await propose(demand, supply, match, 'capability', now)) created += 1;
-        }
+        const created = await propose(
+          demands
+            .topK(supply, supplier, settings.k, settings.threshold, now)
+            .map(({ demand, match }) => ({ demand, supply, match })),
+          'capability',
+          now,
+        );
         if (created > 0) afterWrite();
         return created;
       },

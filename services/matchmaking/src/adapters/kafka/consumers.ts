@@ -94,6 +94,8 @@ interface ConsumerDeps {
   topicPrefix: string;
   groupId: string;
   instanceId: string;
+  /** Partitions each consumer handles at once (order is kept within a partition). */
+  concurrency?: number;
 }
 
 /** This instance's index consumer group. */
@@ -113,6 +115,7 @@ export function createIndexConsumer(
     log: deps.log,
     topicPrefix: deps.topicPrefix,
     groupId: indexGroupId(deps),
+    partitionsConsumedConcurrently: deps.concurrency ?? 1,
     onProgress: deps.progress.record,
     subscriptions: [
       on(Events.enterpriseRegistered, async (p, { event }) => {
@@ -166,6 +169,7 @@ export function createActionConsumer(
     log: deps.log,
     topicPrefix: deps.topicPrefix,
     groupId: `${deps.topicPrefix}${deps.groupId}`,
+    partitionsConsumedConcurrently: deps.concurrency ?? 1,
     subscriptions: [
       on(Events.needPosted, async (p, context) => {
         await indexed(context);

@@ -108,20 +108,33 @@ export function createMatchmakingStore(db: Db) {
       return (await parties.findOne({ _id: id }))?.party as Party | undefined;
     },
 
-    /** Inserts a proposal unless the pair already has one; false when it does. */
-    async insertProposal(proposal: Proposal, events: OutboxEntry[]): Promise<boolean> {
-      const { id, ...state } = proposal;
-      try {
-        await proposals.insertOne({
+    /**
+     * Inserts proposals in one command, each unless its pair already has one; returns those inserted
+     * (a pair proposed before, or by another instance meanwhile, is left out).
+     */
+    async insertProposals(items: { proposal: Proposal; events: OutboxEntry[] }[]): Promise<Proposal[]> {
+      if (items.length === 0) return [];
+      const documents = items.map(({ proposal, events }) => {
+        const { id, ...state } = proposal;
+        return {
           _id: id,
           pairKey: pairKey(proposal.needId, proposal.capabilityId),
           ...state,
           ...outboxFields(events),
-        });
-        return true;
+        };
+      });
+      try {
+        await proposals.insertMany(documents, { ordered: false });
+        return items.map((i) => i.proposal);
       } catch (error) {
-        if ((error as { code?: number }).code === 11000) return false;
-        throw error;
+        const writeErrors = (
+          error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }
+        ).writeErrors;
+        const errors =
+          writeErrors === undefined ? [] : Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+        if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw error;
+        const refused = new Set(errors.map((e) => e.index));
+        return items.filter((_, index) => !refused.has(index)).map((i) => i.proposal);
       }
     },
     findProposal: async (id: string) =>
@@ -190,11 +203,14 @@ export function createMatchmakingStore(db: Db) {
       }
     },
 
+    /** One proposal received per id given (an id may repeat). */
     async countReceived(enterpriseIds: string[]) {
       if (enterpriseIds.length === 0) return;
+      const counts = new Map<string, number>();
+      for (const id of enterpriseIds) counts.set(id, (counts.get(id) ?? 0) + 1);
       await stats.bulkWrite(
-        enterpriseIds.map((id) => ({
-          updateOne: { filter: { _id: id }, update: { $inc: { received: 1 } }, upsert: true },
+        [...counts].map(([id, n]) => ({
+          updateOne: { filter: { _id: id }, update: { $inc: { received: n } }, upsert: true },
         })),
       );
     },
