@@ -1,6 +1,7 @@
 import { Events, Topics, testingV1 } from '@lienket/contracts';
 import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
+import mongoose from 'mongoose';
 import { headerText } from './cloudevents';
 import { createEventConsumer, on } from './consumer';
 import {
@@ -134,31 +135,42 @@ describe('outbox relay on the real store and Kafka', () => {
     expect(applied).toEqual([1, -1]); // ...applied once
   });
 
-  it('loses no event when writes race the running relay', async () => {
+  it.each([
+    ['reading the collection through', false],
+    ['learning its own writes', true],
+  ])('loses no event when writes race the running relay (%s)', async (_mode, monitor) => {
+    const connection = await mongoose
+      .createConnection(infra.mongoUrl, { dbName: infra.db.databaseName, monitorCommands: monitor })
+      .asPromise();
+    const db = connection.db as mongoose.mongo.Db;
+    const probes = () => db.collection<Probe>('probes');
     const relay = createOutboxRelay({
-      db: infra.db,
+      db,
       collections: ['probes'],
       publisher,
       log: infra.log,
       pollIntervalMs: 20,
     });
+    expect(relay.tracking).toBe(monitor);
     relay.start();
     const written: string[] = [];
+    const prefix = monitor ? 'race-own' : 'race';
     await probes().insertMany(
-      Array.from({ length: 10 }, (_, i) => ({ _id: `race-${i}`, sequence: 0, ...outboxFields([]) })),
+      Array.from({ length: 10 }, (_, i) => ({ _id: `${prefix}-${i}`, sequence: 0, ...outboxFields([]) })),
     );
     await Promise.all(
       Array.from({ length: 10 }, async (_, i) => {
         for (let sequence = 1; sequence <= 10; sequence += 1) {
-          const event = pinged(`race-${i}`, sequence);
+          const event = pinged(`${prefix}-${i}`, sequence);
           written.push(event.id);
-          await probes().updateOne({ _id: `race-${i}` }, withOutbox({ $set: { sequence } }, [event]));
+          await probes().updateOne({ _id: `${prefix}-${i}` }, withOutbox({ $set: { sequence } }, [event]));
           relay.notify();
         }
       }),
     );
     await waitFor(async () => (await relay.backlog()) === 0, { what: 'the relay to drain' });
     await relay.stop();
+    await connection.close();
     const wanted = new Set(written);
     const seen = new Set<string>();
     const sequencesByProbe = new Map<string, number[]>();
@@ -180,6 +192,78 @@ describe('outbox relay on the real store and Kafka', () => {
     for (const sequences of sequencesByProbe.values())
       expect(sequences).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
+
+  it('publishes its own process’s writes by id, reading the collection through only on its scan interval', async () => {
+    // A client that monitors commands, as the services open theirs.
+    const connection = await mongoose
+      .createConnection(infra.mongoUrl, { dbName: infra.db.databaseName, monitorCommands: true })
+      .asPromise();
+    const db = connection.db as mongoose.mongo.Db;
+    const tracked = db.collection<Probe>('tracked');
+    await ensureOutboxIndexes(db, ['tracked']);
+    await tracked.insertMany(
+      Array.from({ length: 2_000 }, (_, i) => ({ _id: `filler-${i}`, sequence: 0, ...outboxFields([]) })),
+    );
+    const options = { db, collections: ['tracked'], publisher, log: infra.log, pollIntervalMs: 20 };
+    const relay = createOutboxRelay({ ...options, scanIntervalMs: 600_000 });
+    expect(relay.tracking).toBe(true);
+    relay.start();
+    const written: string[] = [];
+    try {
+      await waitFor(() => relay.stats.scans >= 1, { what: 'the first read-through' });
+      for (let i = 0; i < 40; i += 1) {
+        const inserted = pinged(`own-${i}`, 1);
+        written.push(inserted.id);
+        await tracked.insertOne({ _id: `own-${i}`, sequence: 1, ...outboxFields([inserted]) });
+        const updated = pinged(`filler-${i * 37}`, 2);
+        written.push(updated.id);
+        await tracked.updateOne(
+          { _id: `filler-${i * 37}` },
+          withOutbox({ $set: { sequence: 2 } }, [updated]),
+        );
+      }
+      await waitFor(() => relay.stats.published >= written.length, {
+        what: 'the relay to publish 80 events',
+      });
+      // Every one found by id: the collection was read through once, at start.
+      expect(relay.stats.scans).toBe(1);
+      const wanted = new Set(written);
+      const seen = new Set<string>();
+      await infra.collect(Topics.testingProbe, wanted.size, {
+        filter: (m) => {
+          const id = headerText(m.headers, 'ce_id') ?? '';
+          if (!wanted.has(id) || seen.has(id)) return false;
+          seen.add(id);
+          return true;
+        },
+      });
+      expect(seen.size).toBe(80);
+    } finally {
+      await relay.stop();
+    }
+
+    // What another process left pending (written through another client) goes out on the next scan.
+    const scanning = createOutboxRelay({ ...options, scanIntervalMs: 500 });
+    scanning.start();
+    try {
+      await waitFor(() => scanning.stats.scans >= 1, { what: 'the first read-through' });
+      const leftover = pinged('leftover', 1);
+      await infra.db
+        .collection<Probe>('tracked')
+        .insertOne({ _id: 'leftover', sequence: 1, ...outboxFields([leftover]) });
+      await waitFor(
+        async () => (await tracked.countDocuments({ _id: 'leftover', outboxPending: false })) === 1,
+        {
+          timeoutMs: 10_000,
+          what: 'the leftover to be published',
+        },
+      );
+      expect(scanning.stats.scans).toBeGreaterThanOrEqual(2);
+    } finally {
+      await scanning.stop();
+      await connection.close();
+    }
+  }, 120_000);
 
   it('marks a large batch published without stalling other writes to the store', async () => {
     // Two update statements per document: one command for the whole batch once exhausted the

@@ -90,8 +90,13 @@ export interface OutboxRelay {
   drainOnce(): Promise<number>;
   /** Pending events right now, for metrics and tests. */
   backlog(): Promise<number>;
-  /** `parked`: events the broker refused for good, kept in the document's `outboxParked`. */
-  readonly stats: { published: number; failures: number; parked: number };
+  /**
+   * `parked`: events the broker refused for good, kept in the document's `outboxParked`; `scans`:
+   * passes that looked for pending documents by reading the collection rather than by id.
+   */
+  readonly stats: { published: number; failures: number; parked: number; scans: number };
+  /** Whether the relay learns pending documents from this client's own writes (see createOutboxRelay). */
+  readonly tracking: boolean;
 }
 
 export interface OutboxRelayOptions {
@@ -106,6 +111,12 @@ export interface OutboxRelayOptions {
   maxIdlePollMs?: number;
   /** How long a relay's claim on a batch keeps other relays off it. */
   claimMs?: number;
+  /**
+   * With a client that monitors commands (`monitorCommands: true`), the relay reads pending
+   * documents by the ids its own process wrote, and looks through whole collections only this
+   * often (for what another process left: a crash, another instance's claim that lapsed).
+   */
+  scanIntervalMs?: number;
 }
 
 /**
@@ -145,35 +156,66 @@ export function createOutboxRelay({
   batchSize = 200,
   claimMs = 30_000,
   maxIdlePollMs = 2_000,
+  scanIntervalMs = 10_000,
 }: OutboxRelayOptions): OutboxRelay {
   const log = parentLog.child({ component: 'outbox-relay' });
-  const stats = { published: 0, failures: 0, parked: 0 };
+  const stats = { published: 0, failures: 0, parked: 0, scans: 0 };
   let running = false;
   let loop: Promise<void> | undefined;
   let stopSampling: (() => void) | undefined;
   let wake: (() => void) | undefined;
   let woken = false;
+  const tracker = trackOwnWrites(db, collections, () => {
+    woken = true;
+    wake?.();
+  });
+  /** When each collection was last read through for pending documents (0: never, so first). */
+  const scannedAt = new Map<string, number>();
 
-  async function drainCollection(name: string): Promise<number> {
-    const collection = db.collection<Pending>(name);
+  /** The next batch's ids: this process's own pending writes, or a read of the collection when one is due. */
+  async function nextBatch(collection: mongoose.mongo.Collection<Pending>, name: string) {
+    const due = !tracker || Date.now() - (scannedAt.get(name) ?? 0) >= scanIntervalMs;
+    if (!due) return { ids: tracker.take(name, batchSize), scanned: false };
+    stats.scans += 1;
     const candidates = await collection
       .find({ outboxPending: true }, { projection: { _id: 1 } })
       .limit(batchSize)
       .toArray();
-    if (candidates.length === 0) return 0;
+    // A full batch may have more behind it: read through again next pass.
+    if (candidates.length < batchSize) scannedAt.set(name, Date.now());
+    return { ids: candidates.map((d) => d._id), scanned: true };
+  }
+
+  async function drainCollection(name: string): Promise<number> {
+    const collection = db.collection<Pending>(name);
+    const { ids: batch, scanned } = await nextBatch(collection, name);
+    if (batch.length === 0) return 0;
+    try {
+      return await drainBatch(collection, batch);
+    } catch (error) {
+      // Kept for the next pass, whatever went wrong.
+      if (!scanned) tracker?.add(name, batch);
+      throw error;
+    }
+  }
+
+  async function drainBatch(
+    collection: mongoose.mongo.Collection<Pending>,
+    batch: unknown[],
+  ): Promise<number> {
     // Claim the batch so that another relay (a second instance) leaves it alone while we publish;
     // a claim left by a crashed relay lapses after claimMs and its events go out again.
     const now = Date.now();
     const token = randomUUID();
     await collection.updateMany(
       {
-        _id: { $in: candidates.map((d) => d._id) },
+        _id: { $in: batch },
         outboxPending: true,
         $or: [{ outboxClaimUntil: { $exists: false } }, { outboxClaimUntil: { $lt: new Date(now) } }],
       } as never,
       { $set: { outboxClaim: token, outboxClaimUntil: new Date(now + claimMs) } } as never,
     );
-    const ids = candidates.map((d) => d._id);
+    const ids = batch;
     try {
       return await publishClaimed(collection, token, ids);
     } finally {
@@ -351,6 +393,7 @@ export function createOutboxRelay({
 
   return {
     stats,
+    tracking: tracker !== undefined,
     start() {
       if (running) return;
       running = true;
@@ -366,6 +409,7 @@ export function createOutboxRelay({
     },
     async stop() {
       stopSampling?.();
+      tracker?.close();
       running = false;
       wake?.();
       await loop;
@@ -385,6 +429,101 @@ export function createOutboxRelay({
         total += documents.reduce((sum, d) => sum + (d.outbox?.length ?? 0), 0);
       }
       return total;
+    },
+  };
+}
+
+/** A set of ids per collection, in insertion order. */
+interface OwnWrites {
+  take(collection: string, limit: number): unknown[];
+  add(collection: string, ids: unknown[]): void;
+  close(): void;
+}
+
+/**
+ * Pending documents this process wrote, learned from the driver's command monitoring: an insert of
+ * a document with `outboxPending: true`, or an update by `_id` that sets it. An id counts once the
+ * command succeeded (before, the claim could miss it). Undefined when the client does not monitor
+ * commands; the relay then reads the collections through on every pass.
+ */
+function trackOwnWrites(
+  db: mongoose.mongo.Db,
+  collections: string[],
+  onWrite: () => void,
+): OwnWrites | undefined {
+  const client = db.client as mongoose.mongo.MongoClient | undefined;
+  if (client?.options?.monitorCommands !== true) return undefined;
+  const watched = new Set(collections);
+  const pending = new Map<string, Set<unknown>>();
+  const inFlight = new Map<number, { collection: string; ids: unknown[] }>();
+  const add = (collection: string, ids: unknown[]) => {
+    let set = pending.get(collection);
+    if (!set) {
+      set = new Set();
+      pending.set(collection, set);
+    }
+    for (const id of ids) set.add(id);
+  };
+  const idOf = (filter: unknown): unknown => {
+    const id = (filter as { _id?: unknown } | undefined)?._id;
+    return id !== undefined && (typeof id !== 'object' || id === null || !('$in' in id)) ? id : undefined;
+  };
+  const started = (event: mongoose.mongo.CommandStartedEvent) => {
+    if (event.databaseName !== db.databaseName) return;
+    const command = event.command as Record<string, unknown>;
+    const ids: unknown[] = [];
+    let collection: string | undefined;
+    if (typeof command.insert === 'string' && watched.has(command.insert)) {
+      collection = command.insert;
+      for (const document of (command.documents as Record<string, unknown>[] | undefined) ?? [])
+        if (document.outboxPending === true) ids.push(document._id);
+    } else if (typeof command.update === 'string' && watched.has(command.update)) {
+      collection = command.update;
+      for (const statement of (command.updates as
+        | { q?: unknown; u?: Record<string, unknown> }[]
+        | undefined) ?? []) {
+        const set = statement.u?.$set as Record<string, unknown> | undefined;
+        const id = idOf(statement.q);
+        if (set?.outboxPending === true && id !== undefined) ids.push(id);
+      }
+    }
+    if (collection && ids.length > 0) inFlight.set(event.requestId, { collection, ids });
+  };
+  const succeeded = (event: mongoose.mongo.CommandSucceededEvent) => {
+    const write = inFlight.get(event.requestId);
+    if (!write) return;
+    inFlight.delete(event.requestId);
+    add(write.collection, write.ids);
+    onWrite();
+  };
+  const failed = (event: mongoose.mongo.CommandFailedEvent) => {
+    // A failed insert of many may still have written some: keep them all (a claim of an absent or
+    // published document matches nothing).
+    const write = inFlight.get(event.requestId);
+    if (!write) return;
+    inFlight.delete(event.requestId);
+    add(write.collection, write.ids);
+  };
+  client.on('commandStarted', started);
+  client.on('commandSucceeded', succeeded);
+  client.on('commandFailed', failed);
+  return {
+    take(collection, limit) {
+      const set = pending.get(collection);
+      if (!set || set.size === 0) return [];
+      const ids: unknown[] = [];
+      for (const id of set) {
+        if (ids.length >= limit) break;
+        ids.push(id);
+      }
+      for (const id of ids) set.delete(id);
+      return ids;
+    },
+    add,
+    close() {
+      client.off('commandStarted', started);
+      client.off('commandSucceeded', succeeded);
+      client.off('commandFailed', failed);
     },
   };
 }

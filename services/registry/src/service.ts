@@ -38,7 +38,12 @@ export interface StartOptions {
 
 export async function startRegistry(config: RegistryConfig, log: Logger, options: StartOptions = {}) {
   const connection = await mongoose
-    .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000 })
+    // monitorCommands: the outbox relay learns which documents this process left pending from its own writes.
+    .createConnection(config.MONGO_URL, {
+      dbName: config.MONGO_DB,
+      serverSelectionTimeoutMS: 10_000,
+      monitorCommands: true,
+    })
     .asPromise();
   const db = connection.db as mongoose.mongo.Db;
   await ensureRegistryIndexes(db);
@@ -111,6 +116,18 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
     expiryLog,
   );
 
+  const reconcileLog = log.child({ component: 'counters' });
+  const reconcile = startPeriodicJob(
+    'open-postings counters',
+    config.RECONCILE_INTERVAL_MS,
+    async () => {
+      const result = await registry.reconcileOpenPostings();
+      for (const drift of result.corrected)
+        reconcileLog.warn(drift, 'open-postings counter corrected to the open postings');
+    },
+    reconcileLog,
+  );
+
   return {
     grpcPort: server.port,
     metricsPort: metrics.port,
@@ -123,6 +140,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
       { name: 'relay', stop: () => relay.stop() },
       { name: 'linkages', stop: () => linkages.stop() },
       expiry,
+      reconcile,
       { name: 'metrics', stop: () => metrics.stop() },
       { name: 'grpc', stop: () => server.stop() },
     ],

@@ -265,6 +265,47 @@ describe('postings', () => {
   });
 });
 
+describe('open-postings counters', () => {
+  it('corrects a counter left off by a crash once two passes agree, and leaves writes in flight alone', async () => {
+    const firm1 = await register({ name: 'HTX Gốm Bát Tràng' });
+    const post = () =>
+      client.postCapability(
+        {
+          capability: api.CapabilityInput.fromPartial({
+            enterpriseId: firm1.id,
+            title: 'Gốm sứ men lam',
+            vsicCodes: ['2393'],
+            monthlyCapacity: { value: 500, unit: 'bộ' },
+          }),
+        },
+        as(firm(firm1.id)),
+      );
+    await post();
+    const enterprises = service.db.collection<{ _id: string; openPostings?: number }>('enterprises');
+    const counter = async () => (await enterprises.findOne({ _id: firm1.id }))?.openPostings;
+    const mine = (result: { corrected: { enterpriseId: string }[] }) =>
+      result.corrected.filter((d) => d.enterpriseId === firm1.id);
+    // A process killed after reserving a slot and before writing its posting.
+    await enterprises.updateOne({ _id: firm1.id }, { $inc: { openPostings: 1 } });
+    expect(await counter()).toBe(2);
+    // First sighting: it could be a posting being written right now.
+    expect(mine(await service.registry.reconcileOpenPostings())).toEqual([]);
+    // The figures change before the next pass (a real posting lands): still not corrected.
+    await post();
+    expect(mine(await service.registry.reconcileOpenPostings())).toEqual([]);
+    expect(await counter()).toBe(3);
+    // Seen again with the same figures: corrected to the open postings.
+    expect(mine(await service.registry.reconcileOpenPostings())).toEqual([
+      { enterpriseId: firm1.id, counter: 3, open: 2 },
+    ]);
+    expect(await counter()).toBe(2);
+    // The slot it held is free again: the limit (3 here) allows one more posting, then refuses.
+    await post();
+    await expect(post()).rejects.toMatchObject({ kind: 'RESOURCE_EXHAUSTED' });
+    expect(mine(await service.registry.reconcileOpenPostings())).toEqual([]);
+  });
+});
+
 describe('search', () => {
   it('filters and counts facets over a seeded set', async () => {
     const marker = `Seeded${Date.now()}`;

@@ -29,7 +29,12 @@ export interface StartOptions {
 /** Wires the service from its config; main.ts runs it, integration tests start it in-process. */
 export async function startTechTransfer(config: TechTransferConfig, log: Logger, options: StartOptions = {}) {
   const connection = await mongoose
-    .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000 })
+    // monitorCommands: the outbox relay learns which documents this process left pending from its own writes.
+    .createConnection(config.MONGO_URL, {
+      dbName: config.MONGO_DB,
+      serverSelectionTimeoutMS: 10_000,
+      monitorCommands: true,
+    })
     .asPromise();
   const db = connection.db as mongoose.mongo.Db;
   await ensureTechTransferIndexes(db);

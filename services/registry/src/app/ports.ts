@@ -53,6 +53,12 @@ export interface RegistryStore {
   /** Counts one more open posting unless the enterprise is at `max`; false when it is. */
   reserveOpenPosting(enterpriseId: string, max: number): Promise<boolean>;
   releaseOpenPosting(enterpriseId: string): Promise<void>;
+  /** Every enterprise's open-postings counter that is above 0. */
+  openPostingCounters(): Promise<Map<string, number>>;
+  /** Open postings per enterprise, counted from the postings. */
+  countOpenPostings(): Promise<Map<string, number>>;
+  /** Sets the counter to `to` if it still reads `from`; false when it moved meanwhile. */
+  correctOpenPostings(enterpriseId: string, from: number, to: number): Promise<boolean>;
   searchEnterprises(
     query: EnterpriseQuery,
     page: PageRequest,

@@ -15,7 +15,9 @@ import type { Capability, Cluster, Contact, Enterprise, Need, Posting } from '..
 import { mayReadContact, requireActsFor, requireAuthenticated, requireMayRegister } from '../domain/policy';
 import {
   type CapabilityInput,
+  type CounterDrift,
   closeNeed,
+  confirmedDrifts,
   expirePosting,
   fulfilNeed,
   isExpiringNoticeDue,
@@ -114,6 +116,8 @@ export function makeRegistry({ store, clock, newId, rules, source, afterWrite }:
   }
 
   const postingClosed = async (posting: Posting) => store.releaseOpenPosting(posting.enterpriseId);
+
+  let suspectedDrifts: CounterDrift[] = [];
 
   return {
     async registerEnterprise(actor: Actor, input: EnterpriseInput): Promise<Enterprise> {
@@ -410,6 +414,22 @@ export function makeRegistry({ store, clock, newId, rules, source, afterWrite }:
         );
       }
       return enterprise.contact;
+    },
+
+    /**
+     * One pass of the counter check: an open-postings counter that disagrees with the enterprise's
+     * open postings in two passes in a row (a process killed between reserving and writing a
+     * posting, or between closing one and releasing it) is set to the count, if it has not moved.
+     */
+    async reconcileOpenPostings(): Promise<{ corrected: CounterDrift[]; suspect: number }> {
+      const [counters, open] = await Promise.all([store.openPostingCounters(), store.countOpenPostings()]);
+      const { correct, suspect } = confirmedDrifts(counters, open, suspectedDrifts);
+      const corrected: CounterDrift[] = [];
+      for (const drift of correct)
+        if (await store.correctOpenPostings(drift.enterpriseId, drift.counter, drift.open))
+          corrected.push(drift);
+      suspectedDrifts = suspect;
+      return { corrected, suspect: suspect.length };
     },
 
     /**

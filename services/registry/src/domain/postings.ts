@@ -351,3 +351,35 @@ export function postingSearchTokens(posting: Pick<Posting, 'title' | 'descriptio
     ),
   ];
 }
+
+/** An enterprise whose open-postings counter disagrees with the postings it has open. */
+export interface CounterDrift {
+  enterpriseId: string;
+  counter: number;
+  open: number;
+}
+
+/**
+ * Drifts to correct now: the counter is reserved before a posting is written and released after it
+ * closes (two documents, no transaction), so a process killed in between leaves it one off for good.
+ * A write in flight shows the same difference for a moment, so only a drift seen with the same
+ * figures by two passes in a row is corrected; `seen` is the previous pass's drifts.
+ */
+export function confirmedDrifts(
+  counters: ReadonlyMap<string, number>,
+  open: ReadonlyMap<string, number>,
+  seen: readonly CounterDrift[],
+): { correct: CounterDrift[]; suspect: CounterDrift[] } {
+  const suspect: CounterDrift[] = [];
+  for (const enterpriseId of new Set([...counters.keys(), ...open.keys()])) {
+    const counter = counters.get(enterpriseId) ?? 0;
+    const count = open.get(enterpriseId) ?? 0;
+    if (counter !== count) suspect.push({ enterpriseId, counter, open: count });
+  }
+  const before = new Map(seen.map((d) => [d.enterpriseId, d]));
+  const correct = suspect.filter((d) => {
+    const earlier = before.get(d.enterpriseId);
+    return earlier !== undefined && earlier.counter === d.counter && earlier.open === d.open;
+  });
+  return { correct, suspect: suspect.filter((d) => !correct.includes(d)) };
+}

@@ -212,6 +212,30 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
         $inc: { openPostings: -1 },
       } as never);
     },
+    async openPostingCounters() {
+      const documents = await enterprises
+        .find({ openPostings: { $gt: 0 } }, { projection: { openPostings: 1 } })
+        .toArray();
+      return new Map(documents.map((d) => [d._id, Number(d.openPostings)]));
+    },
+    async countOpenPostings() {
+      const groups = await postings
+        .aggregate<{ _id: string; n: number }>([
+          { $match: { status: 'open' } },
+          { $group: { _id: '$enterpriseId', n: { $sum: 1 } } },
+        ])
+        .toArray();
+      return new Map(groups.map((g) => [g._id, g.n]));
+    },
+    async correctOpenPostings(enterpriseId, from, to) {
+      const result = await enterprises.updateOne(
+        from === 0
+          ? { _id: enterpriseId, $or: [{ openPostings: 0 }, { openPostings: { $exists: false } }] }
+          : { _id: enterpriseId, openPostings: from },
+        { $set: { openPostings: to } } as never,
+      );
+      return result.modifiedCount === 1;
+    },
     async searchEnterprises(query: EnterpriseQuery, page, facets) {
       const filter: Filter = {};
       const and: Filter[] = [];
