@@ -143,7 +143,13 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
   const perfTopic = `${prefix}bench.producer-performance`;
   await ensureTopics(kafka, [probeTopic, perfTopic], { partitions: PARTITIONS, replicationFactor: 1 });
   const connection = await mongoose
-    .createConnection(infra.mongoUrl, { dbName: options.database, serverSelectionTimeoutMS: 10_000 })
+    // As the services open theirs: the relay learns its own process's pending writes (the backlog below is
+    // written before the relay exists, so it is found by reading the collection through, as after a restart).
+    .createConnection(infra.mongoUrl, {
+      dbName: options.database,
+      serverSelectionTimeoutMS: 10_000,
+      monitorCommands: true,
+    })
     .asPromise();
   const db = connection.db as mongoose.mongo.Db;
   await ensureOutboxIndexes(db, ['probes', 'probes_live']);
