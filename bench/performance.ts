@@ -402,6 +402,8 @@ export interface Report {
   gateway: GatewayResult | null;
   /** The target load. */
   latency: LatencyResult | null;
+  /** Store commands the services sent during the sustained latency phase, by total time (from their /metrics). */
+  storeTimeDuringLatency: StoreTimeRow[];
   /** The same at a light load first (lightRate), for what one need costs when nothing queues. */
   latencyLight: LatencyResult | null;
   /** Whether the store still took an update within 10 s after each section (a wedged FerretDB does not). */
@@ -707,6 +709,7 @@ async function main(): Promise<void> {
   let gateway: GatewayResult | null = null;
   let latency: LatencyResult | null = null;
   let latencyLight: LatencyResult | null = null;
+  let storeUse: StoreTimeRow[] = [];
   const storeWrites: Record<string, boolean> = {};
   let seeded: Seeded | null = null;
   const failures: Record<string, string> = {};
@@ -809,7 +812,14 @@ async function main(): Promise<void> {
         );
         latencyLight = await phase(opts.lightRate, opts.lightDurationS, 20, opts.seed + 2);
         log(`\n== need posted → proposal on the SSE stream, ${opts.rate} needs/s for ${opts.durationS} s`);
+        const storeBefore = await storeTime((platform as Platform).metricsUrls);
         latency = await phase(opts.rate, opts.durationS, 0, opts.seed + 3);
+        storeUse = diffStoreTime(storeBefore, await storeTime((platform as Platform).metricsUrls));
+        log('  store time by command during that phase (as the services timed their calls):');
+        for (const row of storeUse.slice(0, 12))
+          log(
+            `    ${row.service.padEnd(12)} ${row.command.padEnd(10)} ${row.collection.padEnd(34)} ${String(row.count).padStart(7)} × ${row.meanMs.toFixed(1).padStart(7)} ms = ${row.seconds.toFixed(1)} s`,
+          );
       } catch (error) {
         failures.latency = String(error instanceof Error ? error.message : error);
         log(`  latency failed: ${failures.latency}`);
@@ -824,7 +834,7 @@ async function main(): Promise<void> {
 
   const matching = readMatching();
   const cpus = os.cpus();
-  const partial = { pipeline, gateway, latency, latencyLight, matching };
+  const partial = { pipeline, gateway, latency, latencyLight, storeTimeDuringLatency: storeUse, matching };
   const report: Report = {
     benchmark:
       'platform performance: need → proposal on the SSE stream, outbox relay vs Kafka producer, gateway read vs bare express',
@@ -902,3 +912,57 @@ if (require.main === module)
     );
     process.exit(1);
   });
+
+interface StoreTimeRow {
+  service: string;
+  command: string;
+  collection: string;
+  count: number;
+  seconds: number;
+  meanMs: number;
+}
+
+/** Each service's store command counts and total seconds, from lienket_store_command_duration_seconds. */
+async function storeTime(
+  urls: Record<string, string>,
+): Promise<Map<string, { count: number; seconds: number }>> {
+  const totals = new Map<string, { count: number; seconds: number }>();
+  for (const [service, url] of Object.entries(urls)) {
+    const text = await fetch(url)
+      .then((r) => r.text())
+      .catch(() => '');
+    for (const match of text.matchAll(
+      /^lienket_store_command_duration_seconds_(sum|count)\{command="([^"]*)",collection="([^"]*)"\} (\S+)$/gm,
+    )) {
+      const key = `${service}\t${match[2]}\t${match[3]}`;
+      const entry = totals.get(key) ?? { count: 0, seconds: 0 };
+      if (match[1] === 'sum') entry.seconds = Number(match[4]);
+      else entry.count = Number(match[4]);
+      totals.set(key, entry);
+    }
+  }
+  return totals;
+}
+
+function diffStoreTime(
+  before: Map<string, { count: number; seconds: number }>,
+  after: Map<string, { count: number; seconds: number }>,
+): StoreTimeRow[] {
+  const rows: StoreTimeRow[] = [];
+  for (const [key, value] of after) {
+    const earlier = before.get(key) ?? { count: 0, seconds: 0 };
+    const count = value.count - earlier.count;
+    if (count <= 0) continue;
+    const seconds = value.seconds - earlier.seconds;
+    const [service = '', command = '', collection = ''] = key.split('\t');
+    rows.push({
+      service,
+      command,
+      collection,
+      count,
+      seconds: round(seconds, 2),
+      meanMs: round((seconds * 1000) / count, 2),
+    });
+  }
+  return rows.sort((a, b) => b.seconds - a.seconds);
+}

@@ -171,18 +171,27 @@ export function createOutboxRelay({
   });
   /** When each collection was last read through for pending documents (0: never, so first). */
   const scannedAt = new Map<string, number>();
+  /** Collections whose last read-through found a full batch: more may wait behind it. */
+  const moreBehind = new Set<string>();
 
-  /** The next batch's ids: this process's own pending writes, or a read of the collection when one is due. */
+  /**
+   * The next batch's ids: this process's own pending writes; a read of the collection when one is
+   * due (every scanIntervalMs), or when there are none of those and the last read found a full batch
+   * (a backlog left by another process is drained batch by batch, but never ahead of our own writes).
+   */
   async function nextBatch(collection: mongoose.mongo.Collection<Pending>, name: string) {
-    const due = !tracker || Date.now() - (scannedAt.get(name) ?? 0) >= scanIntervalMs;
-    if (!due) return { ids: tracker.take(name, batchSize), scanned: false };
+    if (tracker && Date.now() - (scannedAt.get(name) ?? 0) < scanIntervalMs) {
+      const ids = tracker.take(name, batchSize);
+      if (ids.length > 0 || !moreBehind.has(name)) return { ids, scanned: false };
+    }
     stats.scans += 1;
     const candidates = await collection
       .find({ outboxPending: true }, { projection: { _id: 1 } })
       .limit(batchSize)
       .toArray();
-    // A full batch may have more behind it: read through again next pass.
-    if (candidates.length < batchSize) scannedAt.set(name, Date.now());
+    scannedAt.set(name, Date.now());
+    if (candidates.length >= batchSize) moreBehind.add(name);
+    else moreBehind.delete(name);
     return { ids: candidates.map((d) => d._id), scanned: true };
   }
 

@@ -130,3 +130,70 @@ export async function startMetricsServer(port: number, host = '0.0.0.0'): Promis
       }),
   };
 }
+
+export const storeCommands = new Counter({
+  name: 'lienket_store_commands_total',
+  help: 'Commands this process sent to the store, by command, collection and outcome (ok, error)',
+  labelNames: ['command', 'collection', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const storeLatency = new Histogram({
+  name: 'lienket_store_command_duration_seconds',
+  help: 'Time from sending a store command to its answer, by command and collection',
+  labelNames: ['command', 'collection'] as const,
+  buckets: latencyBuckets,
+  registers: [metricsRegistry],
+});
+
+/** The parts of the driver's command monitoring events the store metrics read. */
+interface CommandEvents {
+  on(
+    event: 'commandStarted',
+    listener: (e: { requestId: number; commandName: string; command: Record<string, unknown> }) => void,
+  ): unknown;
+  on(
+    event: 'commandSucceeded' | 'commandFailed',
+    listener: (e: { requestId: number; duration: number }) => void,
+  ): unknown;
+}
+
+const MONITORED_COMMANDS = new Set([
+  'find',
+  'insert',
+  'update',
+  'delete',
+  'aggregate',
+  'count',
+  'findAndModify',
+  'getMore',
+  'distinct',
+]);
+
+/**
+ * Counts and times each data command a client (opened with `monitorCommands: true`) sends, by
+ * collection: where this process's store time goes.
+ */
+export function monitorStoreCommands(client: CommandEvents): void {
+  const started = new Map<number, { command: string; collection: string }>();
+  client.on('commandStarted', (e) => {
+    if (!MONITORED_COMMANDS.has(e.commandName)) return;
+    const target = e.command[e.commandName];
+    const collection =
+      typeof target === 'string'
+        ? target
+        : e.commandName === 'getMore'
+          ? String(e.command.collection ?? '')
+          : '';
+    started.set(e.requestId, { command: e.commandName, collection });
+  });
+  const done = (outcome: 'ok' | 'error') => (e: { requestId: number; duration: number }) => {
+    const command = started.get(e.requestId);
+    if (!command) return;
+    started.delete(e.requestId);
+    storeCommands.inc({ ...command, outcome });
+    storeLatency.observe(command, e.duration / 1000);
+  };
+  client.on('commandSucceeded', done('ok'));
+  client.on('commandFailed', done('error'));
+}

@@ -7,7 +7,13 @@ import {
   techtransferServiceV1 as tts,
 } from '@lienket/contracts';
 import { createKafka } from '@lienket/eventbus';
-import { createGrpcClient, type Logger, startGrpcServer, startMetricsServer } from '@lienket/platform';
+import {
+  createGrpcClient,
+  type Logger,
+  monitorStoreCommands,
+  startGrpcServer,
+  startMetricsServer,
+} from '@lienket/platform';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import { createApp } from './app';
@@ -56,8 +62,14 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
 
   // The gateway's own database (subscriptions and deliveries); never another service's.
   const connection = await mongoose
-    .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000 })
+    // monitorCommands: store command metrics (lienket_store_commands_total).
+    .createConnection(config.MONGO_URL, {
+      dbName: config.MONGO_DB,
+      serverSelectionTimeoutMS: 10_000,
+      monitorCommands: true,
+    })
     .asPromise();
+  monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
   parts.push({ name: 'mongo', stop: () => connection.close() });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-gateway', log });

@@ -1,5 +1,5 @@
 import { createEventPublisher, createKafka, ensureTopics } from '@lienket/eventbus';
-import { type Logger, startGrpcServer, startMetricsServer } from '@lienket/platform';
+import { type Logger, monitorStoreCommands, startGrpcServer, startMetricsServer } from '@lienket/platform';
 import mongoose from 'mongoose';
 import { makeInsightsGrpc } from './adapters/grpc/insights-grpc';
 import { createFactConsumer } from './adapters/kafka/consumer';
@@ -13,8 +13,14 @@ export const INSIGHTS_SOURCE = '/lienket/insights';
 /** Wires the service from its config; main.ts runs it, integration tests start it in-process. */
 export async function startInsights(config: InsightsConfig, log: Logger) {
   const connection = await mongoose
-    .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000 })
+    // monitorCommands: store command metrics (lienket_store_commands_total).
+    .createConnection(config.MONGO_URL, {
+      dbName: config.MONGO_DB,
+      serverSelectionTimeoutMS: 10_000,
+      monitorCommands: true,
+    })
     .asPromise();
+  monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
   await ensureFactIndexes(db);
 

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@lienket/contracts';
 import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
 import { normaliseWeights } from '@lienket/matching';
-import { type Logger, startGrpcServer, startMetricsServer, startPeriodicJob } from '@lienket/platform';
+import {
+  type Logger,
+  monitorStoreCommands,
+  startGrpcServer,
+  startMetricsServer,
+  startPeriodicJob,
+} from '@lienket/platform';
 import mongoose from 'mongoose';
 import { makeMatchmakingGrpc } from './adapters/grpc/matchmaking-grpc';
 import {
@@ -24,13 +30,15 @@ export interface StartOptions {
 /** Wires matchmaking; main.ts runs it, integration tests start it in-process. */
 export async function startMatchmaking(config: MatchmakingConfig, log: Logger, options: StartOptions = {}) {
   const connection = await mongoose
-    // monitorCommands: the outbox relay learns which documents this process left pending from its own writes.
+    // monitorCommands: the outbox relay learns which documents this process left pending from its own
+    // writes, and store command metrics (lienket_store_commands_total).
     .createConnection(config.MONGO_URL, {
       dbName: config.MONGO_DB,
       serverSelectionTimeoutMS: 10_000,
       monitorCommands: true,
     })
     .asPromise();
+  monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
   await ensureMatchmakingIndexes(db);
 

@@ -9,6 +9,7 @@ import {
 } from '@lienket/eventbus';
 import {
   type Logger,
+  monitorStoreCommands,
   startGrpcServer,
   startMetricsServer,
   startPeriodicJob,
@@ -38,13 +39,15 @@ export interface StartOptions {
 
 export async function startRegistry(config: RegistryConfig, log: Logger, options: StartOptions = {}) {
   const connection = await mongoose
-    // monitorCommands: the outbox relay learns which documents this process left pending from its own writes.
+    // monitorCommands: the outbox relay learns which documents this process left pending from its own
+    // writes, and store command metrics (lienket_store_commands_total).
     .createConnection(config.MONGO_URL, {
       dbName: config.MONGO_DB,
       serverSelectionTimeoutMS: 10_000,
       monitorCommands: true,
     })
     .asPromise();
+  monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
   await ensureRegistryIndexes(db);
 

@@ -2,6 +2,7 @@ import { Topics } from '@lienket/contracts';
 import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
 import {
   type Logger,
+  monitorStoreCommands,
   startGrpcServer,
   startMetricsServer,
   startPeriodicJob,
@@ -29,13 +30,15 @@ export interface StartOptions {
 /** Wires the service from its config; main.ts runs it, integration tests start it in-process. */
 export async function startTechTransfer(config: TechTransferConfig, log: Logger, options: StartOptions = {}) {
   const connection = await mongoose
-    // monitorCommands: the outbox relay learns which documents this process left pending from its own writes.
+    // monitorCommands: the outbox relay learns which documents this process left pending from its own
+    // writes, and store command metrics (lienket_store_commands_total).
     .createConnection(config.MONGO_URL, {
       dbName: config.MONGO_DB,
       serverSelectionTimeoutMS: 10_000,
       monitorCommands: true,
     })
     .asPromise();
+  monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
   await ensureTechTransferIndexes(db);
 
