@@ -261,7 +261,8 @@ export async function groupLags(admin: Admin): Promise<GroupLag[]> {
   const { groups } = await admin.listGroups();
   const ids = groups
     .map((g) => g.groupId)
-    .filter((id) => !id.startsWith('drills-') && !id.includes('.stream.'))
+    // Event streams and gateway read-cache invalidation read with groups of their own that never commit.
+    .filter((id) => !id.startsWith('drills-') && !id.includes('.stream.') && !id.includes('.cache.'))
     .sort();
   if (ids.length === 0) return [];
   const described = await admin.describeGroups(ids);

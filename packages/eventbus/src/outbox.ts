@@ -95,7 +95,7 @@ export interface OutboxRelay {
    * passes that looked for pending documents by reading the collection rather than by id.
    */
   readonly stats: { published: number; failures: number; parked: number; scans: number };
-  /** Whether the relay learns pending documents from this client's own writes (see createOutboxRelay). */
+  /** Whether the relay, once started, learns pending documents from this client's own writes. */
   readonly tracking: boolean;
 }
 
@@ -165,10 +165,8 @@ export function createOutboxRelay({
   let stopSampling: (() => void) | undefined;
   let wake: (() => void) | undefined;
   let woken = false;
-  const tracker = trackOwnWrites(db, collections, () => {
-    woken = true;
-    wake?.();
-  });
+  // Learns this process's pending writes while the relay runs (a relay that only drains once reads through).
+  let tracker: OwnWrites | undefined;
   /** When each collection was last read through for pending documents (0: never, so first). */
   const scannedAt = new Map<string, number>();
   /** Collections whose last read-through found a full batch: more may wait behind it. */
@@ -402,10 +400,14 @@ export function createOutboxRelay({
 
   return {
     stats,
-    tracking: tracker !== undefined,
+    tracking: monitorsCommands(db),
     start() {
       if (running) return;
       running = true;
+      tracker = trackOwnWrites(db, collections, () => {
+        woken = true;
+        wake?.();
+      });
       stopSampling = sampleOutboxBacklog(async () =>
         Promise.all(
           collections.map(async (name) => ({
@@ -419,6 +421,7 @@ export function createOutboxRelay({
     async stop() {
       stopSampling?.();
       tracker?.close();
+      tracker = undefined;
       running = false;
       wake?.();
       await loop;
@@ -455,13 +458,16 @@ interface OwnWrites {
  * command succeeded (before, the claim could miss it). Undefined when the client does not monitor
  * commands; the relay then reads the collections through on every pass.
  */
+const monitorsCommands = (db: mongoose.mongo.Db) =>
+  (db.client as mongoose.mongo.MongoClient | undefined)?.options?.monitorCommands === true;
+
 function trackOwnWrites(
   db: mongoose.mongo.Db,
   collections: string[],
   onWrite: () => void,
 ): OwnWrites | undefined {
-  const client = db.client as mongoose.mongo.MongoClient | undefined;
-  if (client?.options?.monitorCommands !== true) return undefined;
+  if (!monitorsCommands(db)) return undefined;
+  const client = db.client;
   const watched = new Set(collections);
   const pending = new Map<string, Set<unknown>>();
   const inFlight = new Map<number, { collection: string; ids: unknown[] }>();
