@@ -301,7 +301,7 @@ async function upKafka(cfg, quiet) {
 const lockedHandlers = ['MsgUpdate', 'MsgFindAndModify', 'MsgDelete'];
 
 /**
- * A patched copy of the FerretDB module with a package-level mutex taken at the top of each
+ * A patched copy of the FerretDB module with a mutex per database taken at the top of each
  * read-modify-write command (see ferretdb/writelock.go.txt for why), and a go.mod that builds
  * against it. Go refuses overlays of module-cache files, so the copy lives under LIENKET_HOME.
  */
@@ -328,7 +328,7 @@ function patchedModule(cfg, quiet) {
       if (patched.includes(signature)) patchedCount += 1;
       patched = patched.replace(
         signature,
-        `${signature}\n\tlienketWriteMu.Lock()\n\tdefer lienketWriteMu.Unlock()\n`,
+        `${signature}\n\tdefer lienketWriteLock(msg)()\n`,
       );
     }
     if (patched !== source) writeFileSync(join(handlerDir, file), patched);

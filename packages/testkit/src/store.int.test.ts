@@ -65,6 +65,37 @@ describe('mongoose on the real store', () => {
     expect(await docs.countDocuments({ outbox: [2] })).toBe(400);
   }, 60_000);
 
+  it('serialises updates within a database only: a long update command elsewhere does not hold one up', async () => {
+    // Each service has its own database; the local store's write lock is per database (ADR 0003).
+    const other = infra.db.client.db(`${infra.db.databaseName}_other`);
+    const long = other.collection<{ _id: string; n: number }>('long');
+    await long.insertMany(Array.from({ length: 600 }, (_, i) => ({ _id: `l${i}`, n: 0 })));
+    const here = infra.db.collection<{ _id: string; n: number }>('short');
+    await here.insertOne({ _id: 's', n: 0 });
+    const shortUpdate = async () => {
+      const started = process.hrtime.bigint();
+      await here.updateOne({ _id: 's' }, { $inc: { n: 1 } });
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+    await shortUpdate();
+    const longStarted = process.hrtime.bigint();
+    const longCommand = long.bulkWrite(
+      Array.from({ length: 600 }, (_, i) => ({
+        updateOne: { filter: { _id: `l${i}` }, update: { $inc: { n: 1 } } },
+      })),
+      { ordered: true },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const alongside = await shortUpdate();
+    const longResult = await longCommand;
+    const longMs = Number(process.hrtime.bigint() - longStarted) / 1e6;
+    expect(longResult.modifiedCount).toBe(600);
+    expect((await here.findOne({ _id: 's' }))?.n).toBe(2);
+    // Behind a store-wide lock the short update would wait for most of the long command.
+    expect(alongside).toBeLessThan(longMs / 3);
+    await other.dropDatabase();
+  }, 60_000);
+
   it('finds a document by _id from its index even when the filter has other conditions', async () => {
     // Every compare-and-set write filters on _id and a version or time; infra/local builds FerretDB
     // to look those up by _id instead of scanning the collection (under its write lock, for writes).
