@@ -79,7 +79,22 @@ export function openApiDocument(
             ? { 'text/csv': { schema: { type: 'string', description: 'RFC 4180, header line first' } } }
             : {}),
         },
-        ...(r.method === 'get' ? { headers: { ETag: { schema: { type: 'string' } } } } : {}),
+        ...(r.method === 'get'
+          ? {
+              headers: {
+                ETag: { schema: { type: 'string' } },
+                ...(r.cacheKey
+                  ? {
+                      'X-Cache': {
+                        description:
+                          'hit: answered from the gateway read cache (dropped on every change the registry publishes); miss: from the service. Send Cache-Control: no-cache to read through.',
+                        schema: { type: 'string', enum: ['hit', 'miss'] },
+                      },
+                    }
+                  : {}),
+              },
+            }
+          : {}),
       },
       '400': problem('Invalid request (field errors listed)'),
       '401': problem('Missing, expired or invalid token'),
