@@ -326,10 +326,7 @@ function patchedModule(cfg, quiet) {
     for (const name of lockedHandlers) {
       const signature = `func (h *Handler) ${name}(connCtx context.Context, msg *wire.OpMsg) (*wire.OpMsg, error) {`;
       if (patched.includes(signature)) patchedCount += 1;
-      patched = patched.replace(
-        signature,
-        `${signature}\n\tdefer lienketWriteLock(msg)()\n`,
-      );
+      patched = patched.replace(signature, `${signature}\n\tdefer lienketWriteLock(msg)()\n`);
     }
     if (patched !== source) writeFileSync(join(handlerDir, file), patched);
   }
