@@ -265,6 +265,41 @@ describe('outbox relay on the real store and Kafka', () => {
     }
   }, 120_000);
 
+  it('keeps an event appended while its document is being published, and publishes it on the next pass', async () => {
+    const first = pinged('mid-pass', 1);
+    const second = pinged('mid-pass', 2);
+    await probes().insertOne({ _id: 'mid-pass', sequence: 1, ...outboxFields([first]) });
+    let appended = false;
+    // A write lands between the relay's read and its mark.
+    const writesMeanwhile: EventPublisher = {
+      ...publisher,
+      async publishEncoded(events) {
+        await publisher.publishEncoded(events);
+        if (appended) return;
+        appended = true;
+        await probes().updateOne({ _id: 'mid-pass' }, withOutbox({ $set: { sequence: 2 } }, [second]));
+      },
+    };
+    const relay = createOutboxRelay({
+      db: infra.db,
+      collections: ['probes'],
+      publisher: writesMeanwhile,
+      log: infra.log,
+    });
+    expect(await relay.drainOnce()).toBeGreaterThanOrEqual(1);
+    const between = await probes().findOne({ _id: 'mid-pass' });
+    expect(between?.outbox?.map((e) => e.id)).toEqual([second.id]);
+    expect(between?.outboxPending).toBe(true);
+    expect(between).not.toHaveProperty('outboxClaim');
+    await relay.drainOnce();
+    const after = await probes().findOne({ _id: 'mid-pass' });
+    expect(after?.outbox).toEqual([]);
+    expect(after?.outboxPending).toBe(false);
+    // Each once, in order (the marker that ends the read follows them).
+    const ids = idsOf(await readUntilMarker('mid-pass'));
+    expect(ids.filter((id) => id === first.id || id === second.id)).toEqual([first.id, second.id]);
+  });
+
   it('marks a large batch published without stalling other writes to the store', async () => {
     // Two update statements per document: one command for the whole batch once exhausted the
     // store's connection pool (FerretDB keeps a connection per statement until the command ends).

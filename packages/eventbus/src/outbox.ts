@@ -144,7 +144,7 @@ export async function ensureOutboxIndexes(db: mongoose.mongo.Db, collections: st
   for (const name of collections) await db.collection(name).createIndex({ outboxPending: 1 });
 }
 
-/** Documents marked published per update command (two statements each); see markPublished. */
+/** Documents marked published per update command (one or two statements each); see markPublished. */
 export const MARK_DOCUMENTS_PER_COMMAND = 20;
 
 export function createOutboxRelay({
@@ -269,21 +269,63 @@ export function createOutboxRelay({
       // what the broker refuses for good.
       return publishOneByOne(collection, pending);
     }
-    await markPublished(collection, pending);
+    await markPublished(collection, pending, token);
     stats.published += events.length;
     return events.length;
   }
 
-  async function markPublished(collection: mongoose.mongo.Collection<Pending>, documents: Pending[]) {
+  async function markPublished(
+    collection: mongoose.mongo.Collection<Pending>,
+    documents: Pending[],
+    token: string,
+  ) {
     // A few statements per command: FerretDB 1.24 holds one SQLite connection per statement of an
     // update command until the command ends, so one command for a whole batch (two statements per
     // document) exhausts its pool under load and every write in the store stalls (ADR 0003).
     for (let start = 0; start < documents.length; start += MARK_DOCUMENTS_PER_COMMAND) {
-      await markChunk(collection, documents.slice(start, start + MARK_DOCUMENTS_PER_COMMAND));
+      await markChunk(collection, documents.slice(start, start + MARK_DOCUMENTS_PER_COMMAND), token);
     }
   }
 
-  async function markChunk(collection: mongoose.mongo.Collection<Pending>, documents: Pending[]) {
+  async function markChunk(
+    collection: mongoose.mongo.Collection<Pending>,
+    documents: Pending[],
+    token: string,
+  ) {
+    // Usually nothing was appended since the read: one statement per document empties the outbox,
+    // clears the flag and releases the claim (the claim holder is the only one that removes entries,
+    // so an outbox of the size read holds exactly the entries read).
+    const cleared = await collection.bulkWrite(
+      documents.map((document) => ({
+        updateOne: {
+          filter: { _id: document._id, outboxClaim: token, outbox: { $size: document.outbox?.length ?? 0 } },
+          update: {
+            $set: { outbox: [], outboxPending: false },
+            $unset: { outboxClaim: '', outboxClaimUntil: '' },
+          },
+        },
+      })) as never,
+      { ordered: false },
+    );
+    if (cleared.matchedCount === documents.length) return;
+    // Events were appended to some meanwhile: remove exactly the published entries and keep the flag.
+    const appended = new Set(
+      (
+        await collection
+          .find({ _id: { $in: documents.map((d) => d._id) }, outboxClaim: token } as never, {
+            projection: { _id: 1 },
+          })
+          .toArray()
+      ).map((d) => String(d._id)),
+    );
+    await pullPublished(
+      collection,
+      documents.filter((d) => appended.has(String(d._id))),
+    );
+  }
+
+  async function pullPublished(collection: mongoose.mongo.Collection<Pending>, documents: Pending[]) {
+    if (documents.length === 0) return;
     await collection.bulkWrite(
       documents.flatMap((document) => [
         {
@@ -314,7 +356,7 @@ export function createOutboxRelay({
       const entries = document.outbox ?? [];
       try {
         await publisher.publishEncoded(entries.map(decoded));
-        await markPublished(collection, [document]);
+        await pullPublished(collection, [document]);
         published += entries.length;
       } catch (error) {
         if (isRetriable(error)) throw error;
