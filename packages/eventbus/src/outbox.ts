@@ -92,7 +92,7 @@ export interface OutboxRelay {
   backlog(): Promise<number>;
   /**
    * `parked`: events the broker refused for good, kept in the document's `outboxParked`; `scans`:
-   * passes that looked for pending documents by reading the collection rather than by id.
+   * completed reads of a collection for pending documents (rather than by id).
    */
   readonly stats: { published: number; failures: number; parked: number; scans: number };
   /** Whether the relay, once started, learns pending documents from this client's own writes. */
@@ -182,11 +182,11 @@ export function createOutboxRelay({
       const ids = tracker.take(name, batchSize);
       if (ids.length > 0 || !moreBehind.has(name)) return { ids, scanned: false };
     }
-    stats.scans += 1;
     const candidates = await collection
       .find({ outboxPending: true }, { projection: { _id: 1 } })
       .limit(batchSize)
       .toArray();
+    stats.scans += 1;
     scannedAt.set(name, Date.now());
     if (candidates.length >= batchSize) moreBehind.add(name);
     else moreBehind.delete(name);
