@@ -6,7 +6,7 @@ import cors from 'cors';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { ReadCache } from './cache/read-cache';
-import { type AnyRoute, etagOf, mountRoutes } from './http/api';
+import { type AnyRoute, etagOf, mountRoutes, sendJson } from './http/api';
 import { depthOf, notFound, problemHandler, rateLimit, requestId } from './http/middleware';
 import { type Documentation, openApiDocument } from './http/openapi';
 
@@ -111,12 +111,7 @@ export function createApp(options: AppOptions): Express {
   const documentJson = JSON.stringify(document);
   const documentTag = etagOf(documentJson);
   app.get('/openapi.json', (request, response) => {
-    response.setHeader('ETag', documentTag);
-    if (request.headers['if-none-match'] === documentTag) {
-      response.status(304).end();
-      return;
-    }
-    response.type('application/json').send(documentJson);
+    sendJson(request, response, documentJson, documentTag, 200, 'public, no-cache');
   });
   const swagger = join(require.resolve('swagger-ui-dist/package.json'), '..');
   app.use('/docs/assets', express.static(swagger, { index: false, maxAge: '1d' }));

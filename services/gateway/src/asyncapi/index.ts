@@ -1,5 +1,5 @@
 import type { Express, Request, Response } from 'express';
-import { etagOf } from '../http/api';
+import { etagOf, sendJson } from '../http/api';
 import type { GatewayContext } from '../service';
 import { type AsyncApiDocument, asyncApiDocument } from './document';
 
@@ -9,16 +9,8 @@ export { type AsyncApiDocument, type AsyncApiOptions, asyncApiDocument } from '.
 export function asyncApiHandler(document: AsyncApiDocument) {
   const json = JSON.stringify(document);
   const tag = etagOf(json);
-  return (request: Request, response: Response) => {
-    response.setHeader('ETag', tag);
-    response.setHeader('Cache-Control', 'public, max-age=300');
-    const match = request.headers['if-none-match'];
-    if (match?.split(',').some((t) => t.trim() === tag || t.trim() === '*')) {
-      response.status(304).end();
-      return;
-    }
-    response.status(200).type('application/json').send(json);
-  };
+  return (request: Request, response: Response) =>
+    sendJson(request, response, json, tag, 200, 'public, max-age=300');
 }
 
 /** Serves the AsyncAPI 3.0 document of the events at `GET /asyncapi.json`. */

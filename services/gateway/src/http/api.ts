@@ -239,9 +239,16 @@ export function mountRoutes(
 const FRESH = /no-cache|no-store|max-age=0/i;
 
 /** A GET answer with its ETag; 304 when the caller already holds it. */
-function sendJson(request: Request, response: Response, json: string, etag: string, status: number) {
+export function sendJson(
+  request: Request,
+  response: Response,
+  json: string,
+  etag: string,
+  status = 200,
+  cacheControl = 'private, no-cache',
+) {
   response.setHeader('ETag', etag);
-  response.setHeader('Cache-Control', 'private, no-cache');
+  response.setHeader('Cache-Control', cacheControl);
   const match = request.headers['if-none-match'];
   if (match?.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
     response.status(304).end();
