@@ -10,7 +10,9 @@ const swc = [
 ];
 
 const shared = {
-  transform: { '^.+\\.ts$': swc },
+  // oidc-provider (identity) and its jose are ES modules only: compiled to CommonJS like the sources.
+  transform: { '^.+\\.ts$': swc, '/node_modules/(oidc-provider|jose)/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(oidc-provider|jose)/)'],
   testEnvironment: 'node',
   // Tests run against the sources; the workspace packages resolve to src/ without a build.
   moduleNameMapper: { '^@lienket/([a-z-]+)$': '<rootDir>/packages/$1/src' },
