@@ -17,7 +17,23 @@ interface Span {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  /** OTLP span kind: 4 producer, 5 consumer. */
+  kind: number;
   service: string;
+  attributes: Record<string, string | number | boolean>;
+}
+
+/** One OTLP/JSON attribute value (64-bit integers arrive as strings). */
+interface AnyValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+}
+
+function attributeValue(value: AnyValue): string | number | boolean {
+  if (value.intValue !== undefined) return Number(value.intValue);
+  return value.stringValue ?? value.boolValue ?? value.doubleValue ?? '';
 }
 
 const root = join(__dirname, '../..');
@@ -47,7 +63,11 @@ async function startCollector(): Promise<number> {
         const parsed = JSON.parse(body) as {
           resourceSpans?: {
             resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-            scopeSpans?: { spans?: Omit<Span, 'service'>[] }[];
+            scopeSpans?: {
+              spans?: (Omit<Span, 'service' | 'attributes'> & {
+                attributes?: { key: string; value: AnyValue }[];
+              })[];
+            }[];
           }[];
         };
         for (const resourceSpans of parsed.resourceSpans ?? []) {
@@ -61,7 +81,11 @@ async function startCollector(): Promise<number> {
                 spanId: span.spanId,
                 ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
                 name: span.name,
+                kind: span.kind,
                 service,
+                attributes: Object.fromEntries(
+                  (span.attributes ?? []).map(({ key, value }) => [key, attributeValue(value)]),
+                ),
               });
         }
       } catch {
@@ -205,7 +229,7 @@ describe('one trace from click to consumer', () => {
     await waitFor(
       () =>
         spans.filter(
-          (s) => s.service === 'lienket-matchmaking' && /registry\.capability\.v1 process$/.test(s.name),
+          (s) => s.service === 'lienket-matchmaking' && /^process .*registry\.capability\.v1$/.test(s.name),
         ).length >= 2,
       { timeoutMs: 30_000, what: 'matchmaking to take the capability' },
     );
@@ -233,11 +257,11 @@ describe('one trace from click to consumer', () => {
       ['lienket-gateway', /^POST/],
       ['lienket-gateway', /RegistryService\/PostNeed/],
       ['lienket-registry', /RegistryService\/PostNeed/],
-      ['lienket-registry', /lienket\.registry\.need\.v1 publish$/],
-      ['lienket-matchmaking', /lienket\.registry\.need\.v1 process$/],
-      ['lienket-matchmaking', /lienket\.matchmaking\.proposal\.v1 publish$/],
-      ['lienket-insights', /lienket\.matchmaking\.proposal\.v1 process$/],
-      ['lienket-insights', /lienket\.registry\.need\.v1 process$/],
+      ['lienket-registry', /^send .*lienket\.registry\.need\.v1$/],
+      ['lienket-matchmaking', /^process .*lienket\.registry\.need\.v1$/],
+      ['lienket-matchmaking', /^send .*lienket\.matchmaking\.proposal\.v1$/],
+      ['lienket-insights', /^process .*lienket\.matchmaking\.proposal\.v1$/],
+      ['lienket-insights', /^process .*lienket\.registry\.need\.v1$/],
     ];
     await waitFor(() => expected.every(([service, name]) => has(service, name)), {
       timeoutMs: 45_000,
@@ -255,5 +279,47 @@ describe('one trace from click to consumer', () => {
     expect(new Set(trace.map((s) => s.service))).toEqual(
       new Set(['lienket-gateway', 'lienket-registry', 'lienket-matchmaking', 'lienket-insights']),
     );
+
+    // The Kafka spans follow OpenTelemetry's messaging semantic conventions (v1.45.0).
+    const needTopic = `${infra.topicPrefix}lienket.registry.need.v1`;
+    const sent = trace.find((s) => s.service === 'lienket-registry' && s.name === `send ${needTopic}`);
+    expect(sent?.kind).toBe(4);
+    expect(sent?.attributes).toMatchObject({
+      'messaging.system.name': 'kafka',
+      'messaging.operation.name': 'send',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': needTopic,
+      'messaging.message.id': expect.any(String),
+      'kafka.message.key': expect.any(String),
+      'cloudevents.event_type': 'vn.lienket.registry.need.posted.v1',
+    });
+    const processed = trace.filter((s) => s.name === `process ${needTopic}`);
+    expect(processed.map((s) => s.service)).toEqual(
+      expect.arrayContaining(['lienket-insights', 'lienket-matchmaking']),
+    );
+    for (const span of processed) {
+      expect(span.kind).toBe(5);
+      expect(span.parentSpanId).toBe(sent?.spanId);
+      expect(span.attributes).toMatchObject({
+        'messaging.system.name': 'kafka',
+        'messaging.operation.name': 'process',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': needTopic,
+        'messaging.consumer.group.name': expect.stringMatching(/^\S+$/),
+        'messaging.destination.partition.id': expect.stringMatching(/^[01]$/),
+        'kafka.offset': expect.any(Number),
+        'messaging.message.id': sent?.attributes['messaging.message.id'],
+        'kafka.message.key': sent?.attributes['kafka.message.key'],
+      });
+    }
+    // Each service's consumers run in groups named after it (CONSUMER_GROUP, behind the prefix).
+    for (const service of ['lienket-matchmaking', 'lienket-insights'])
+      expect(
+        processed
+          .filter((s) => s.service === service)
+          .every((s) =>
+            String(s.attributes['messaging.consumer.group.name']).startsWith(infra.topicPrefix + service),
+          ),
+      ).toBe(true);
   }, 120_000);
 });

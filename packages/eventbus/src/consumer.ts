@@ -207,7 +207,11 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     let lastError: unknown;
     for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
       try {
-        await withEventSpan('process', topic, event, () => handler(body, context));
+        await withEventSpan('process', topic, event, () => handler(body, context), {
+          group: groupId,
+          partition,
+          offset: message.offset,
+        });
         try {
           await processed.insertOne({ _id: event.id, at: new Date(), topic });
         } catch (error) {

@@ -16,7 +16,7 @@ export interface PublishOptions {
 export interface EventPublisher {
   /** Publishes one typed event now (no outbox): for events that announce no stored state change. */
   publish<T>(definition: EventDefinition<T>, payload: T, options: PublishOptions): Promise<EncodedEvent>;
-  /** Publishes already-encoded events in one batch, in order per key; each gets a `publish` span. */
+  /** Publishes already-encoded events in one batch, in order per key; each gets a `send` span. */
   publishEncoded(events: readonly EncodedEvent[]): Promise<void>;
   /** Sends raw messages (dead letters, tests). */
   sendRaw(topic: string, messages: Message[]): Promise<void>;
@@ -49,7 +49,7 @@ export async function createEventPublisher({
 
   async function publishEncoded(events: readonly EncodedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const spans = events.map((event) => startEventSpan('publish', topicPrefix + event.topic, event));
+    const spans = events.map((event) => startEventSpan('send', topicPrefix + event.topic, event));
     const byTopic = new Map<string, Message[]>();
     events.forEach((event, index) => {
       const topic = topicPrefix + event.topic;

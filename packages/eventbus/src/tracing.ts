@@ -1,4 +1,5 @@
 import {
+  type Attributes,
   type Context,
   context,
   propagation,
@@ -34,20 +35,63 @@ interface TracedEvent {
   tracestate?: string;
 }
 
-/** Starts a span `<topic> <operation>` parented to the trace context stored with the event. */
-export function startEventSpan(operation: 'publish' | 'process', topic: string, event: TracedEvent): Span {
+/** Where a consumer received the event: its group, the partition and the record's offset. */
+export interface Delivery {
+  group: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * The messaging operations this bus traces, named as OpenTelemetry's messaging semantic
+ * conventions (v1.45.0) name them: `send` by the producer, `process` by a consumer's handler.
+ */
+export type MessagingOperation = 'send' | 'process';
+
+/**
+ * The span attributes of one Kafka message, by the messaging semantic conventions v1.45.0 (the
+ * Kafka-specific ones are `kafka.*` there, no longer `messaging.kafka.*`).
+ */
+export function messagingAttributes(
+  operation: MessagingOperation,
+  topic: string,
+  event: TracedEvent,
+  delivery?: Delivery,
+): Attributes {
+  return {
+    'messaging.system.name': 'kafka',
+    'messaging.operation.name': operation,
+    'messaging.operation.type': operation,
+    'messaging.destination.name': topic,
+    'messaging.message.id': event.id,
+    'kafka.message.key': event.key,
+    'cloudevents.event_id': event.id,
+    'cloudevents.event_type': event.type,
+    ...(delivery
+      ? {
+          'messaging.consumer.group.name': delivery.group,
+          'messaging.destination.partition.id': String(delivery.partition),
+          'kafka.offset': Number(delivery.offset),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Starts a span `{operation} {topic}` (`send lienket.registry.need.v1`) parented to the trace
+ * context stored with the event; a consumer passes where it received the event.
+ */
+export function startEventSpan(
+  operation: MessagingOperation,
+  topic: string,
+  event: TracedEvent,
+  delivery?: Delivery,
+): Span {
   return tracer.startSpan(
-    `${topic} ${operation}`,
+    `${operation} ${topic}`,
     {
-      kind: operation === 'publish' ? SpanKind.PRODUCER : SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': 'kafka',
-        'messaging.destination.name': topic,
-        'messaging.operation.type': operation,
-        'messaging.message.id': event.id,
-        'messaging.kafka.message.key': event.key,
-        'cloudevents.event_type': event.type,
-      },
+      kind: operation === 'send' ? SpanKind.PRODUCER : SpanKind.CONSUMER,
+      attributes: messagingAttributes(operation, topic, event, delivery),
     },
     parentContext(event.traceparent, event.tracestate),
   );
@@ -56,19 +100,21 @@ export function startEventSpan(operation: 'publish' | 'process', topic: string, 
 export function endSpan(span: Span, error?: unknown): void {
   if (error) {
     span.recordException(error as Error);
+    span.setAttribute('error.type', (error as Error)?.constructor?.name ?? 'Error');
     span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
   }
   span.end();
 }
 
-/** Runs `work` inside a `<topic> <operation>` span parented to the event's stored trace context. */
+/** Runs `work` inside a `{operation} {topic}` span parented to the event's stored trace context. */
 export async function withEventSpan<R>(
-  operation: 'publish' | 'process',
+  operation: MessagingOperation,
   topic: string,
   event: TracedEvent,
   work: (span: Span) => Promise<R>,
+  delivery?: Delivery,
 ): Promise<R> {
-  const span = startEventSpan(operation, topic, event);
+  const span = startEventSpan(operation, topic, event, delivery);
   try {
     const result = await context.with(trace.setSpan(context.active(), span), () => work(span));
     endSpan(span);

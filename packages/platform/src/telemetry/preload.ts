@@ -1,8 +1,8 @@
 /**
  * OpenTelemetry bootstrap, preloaded before any service code (`node -r @lienket/platform/telemetry`)
  * so the instrumentations can patch http, grpc-js, mongodb, mongoose and pino as they load.
- * Kafka spans come from @lienket/eventbus itself (`<topic> publish` / `<topic> process`): the outbox
- * relay must parent each publish to the request that wrote the event, which the kafkajs
+ * Kafka spans come from @lienket/eventbus itself (`send <topic>` / `process <topic>`): the outbox
+ * relay must parent each send to the request that wrote the event, which the kafkajs
  * instrumentation cannot do. Spans are exported over OTLP/HTTP (protobuf, or JSON with
  * OTEL_EXPORTER_OTLP_PROTOCOL=http/json) when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise they are still created (log lines carry their ids) and dropped.
  */
