@@ -7,7 +7,9 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  * processed, outbox backlog, dead-letter topic sizes, and the Node.js runtime.
  */
 export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry, prefix: 'lienket_' });
+// No prefix: the runtime metrics keep their standard names (`process_cpu_seconds_total`,
+// `nodejs_eventloop_lag_seconds`, ...), which stock Node.js dashboards query.
+collectDefaultMetrics({ register: metricsRegistry });
 
 const latencyBuckets = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
