@@ -2,6 +2,7 @@ export * from './aggregates';
 export * from './cloudevents';
 export * from './consumer';
 export * from './kafka';
+export * from './models';
 export * from './outbox';
 export * from './publisher';
 export * from './topics';
