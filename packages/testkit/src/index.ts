@@ -1,4 +1,5 @@
 export * from './browser';
+export * from './go-tools';
 export * from './grpc';
 export * from './infrastructure';
 export * from './python-tools';
