@@ -15,7 +15,12 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(oidc-provider|jose)/)'],
   testEnvironment: 'node',
   // Tests run against the sources; the workspace packages resolve to src/ without a build.
-  moduleNameMapper: { '^@lienket/([a-z-]+)$': '<rootDir>/packages/$1/src' },
+  // Subpath entries (package.json "exports", e.g. @lienket/platform/errors) resolve to their source file.
+  moduleNameMapper: {
+    '^@lienket/([a-z-]+)$': '<rootDir>/packages/$1/src',
+    '^@lienket/platform/errors$': '<rootDir>/packages/platform/src/errors',
+    '^@lienket/contracts/messages$': '<rootDir>/packages/contracts/src/messages',
+  },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };
 

@@ -2,7 +2,7 @@ import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import * as matchmaking from '../gen/lienket/matchmaking/v1/events';
 import * as registry from '../gen/lienket/registry/v1/events';
 import * as techtransfer from '../gen/lienket/techtransfer/v1/events';
-import { ProbePinged } from '../gen/lienket/testing/v1/testing';
+import type { ProbePinged } from '../gen/lienket/testing/v1/testing';
 
 /** The shape ts-proto generates for every message: enough to put it on and take it off the wire. */
 export interface MessageCodec<T> {
@@ -24,6 +24,21 @@ export interface EventDefinition<T = unknown> {
 }
 
 export type PayloadOf<D> = D extends EventDefinition<infer T> ? T : never;
+
+/**
+ * The probe's payload shares its generated file with the probe's gRPC service, which loads
+ * @grpc/grpc-js; only the platform's own tests publish it, so the file loads on first use and the
+ * catalogue stays free of any transport.
+ */
+const probeCodec = (): MessageCodec<ProbePinged> =>
+  (require('../gen/lienket/testing/v1/testing') as typeof import('../gen/lienket/testing/v1/testing'))
+    .ProbePinged;
+const probePinged: MessageCodec<ProbePinged> = {
+  encode: (message, writer) => probeCodec().encode(message, writer),
+  decode: (input, length) => probeCodec().decode(input, length),
+  fromJSON: (object) => probeCodec().fromJSON(object),
+  toJSON: (message) => probeCodec().toJSON(message),
+};
 
 function defineEvent<T>(
   type: string,
@@ -98,7 +113,7 @@ export const Events = Object.freeze({
     'vn.lienket.testing.probe.pinged.v1',
     Topics.testingProbe,
     'lienket.testing.v1.ProbePinged',
-    ProbePinged,
+    probePinged,
   ),
 
   enterpriseRegistered: registryEvent(

@@ -1,4 +1,4 @@
-import { registryV1 } from '@lienket/contracts';
+import { registryV1 } from '@lienket/contracts/messages';
 import { tokenize } from '@lienket/reference';
 import type { Demand, Party, Supply } from './types';
 

@@ -1,5 +1,5 @@
 import { type insightsServiceV1 as api, insightsV1 as v1 } from '@lienket/contracts';
-import { invalidArgument } from '@lienket/platform';
+import { invalidArgument } from '@lienket/platform/errors';
 import { regionOf, resolveProvinceCode } from '@lienket/reference';
 import { type Criteria, criteriaOf, type Dimension, type FilterInput, type Period } from '../domain/criteria';
 import {

@@ -1,4 +1,4 @@
-import { type FieldViolation, invalidArgument } from '@lienket/platform';
+import { type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { type RegionCode, regions, resolveProvinceCode } from '@lienket/reference';
 
 /** Vietnam keeps UTC+7 all year: a calendar month starts at 17:00 UTC on the day before. */

@@ -5,7 +5,7 @@ import {
   registryV1,
   type techtransferEventsV1,
   techtransferV1,
-} from '@lienket/contracts';
+} from '@lienket/contracts/messages';
 import {
   type CapabilityFact,
   type ClusterFact,

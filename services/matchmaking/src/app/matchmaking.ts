@@ -14,7 +14,8 @@ import {
   supplyFromCapability,
   type Weights,
 } from '@lienket/matching';
-import { type Actor, AppError, changeVersioned } from '@lienket/platform';
+import { type Actor, changeVersioned } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
 import type { MatchmakingStore, ProposalQuery } from '../adapters/mongo/store';
 import {
   acceptProposal,

@@ -1,4 +1,5 @@
-import { type Actor, AppError } from '@lienket/platform';
+import type { Actor } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
 
 export type ProposalStatus =
   | 'proposed'

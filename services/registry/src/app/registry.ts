@@ -1,6 +1,7 @@
 import { Events } from '@lienket/contracts';
 import { type OutboxEntry, outboxEvent } from '@lienket/eventbus';
-import { type Actor, AppError, changeVersioned, versionConflict } from '@lienket/platform';
+import { type Actor, changeVersioned, versionConflict } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
 import { tokenize } from '@lienket/reference';
 import { formCluster, joinCluster, leaveCluster } from '../domain/cluster';
 import {

@@ -1,4 +1,4 @@
-import { AppError, invalidArgument } from '@lienket/platform';
+import { AppError, invalidArgument } from '@lienket/platform/errors';
 import { messages } from '@lienket/reference';
 import type { Cluster, Enterprise } from './model';
 

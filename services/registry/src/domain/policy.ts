@@ -1,4 +1,4 @@
-import { AppError } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
 import type { Actor, Enterprise } from './model';
 
 const deny = (message: string, messageVi: string, code = 'NOT_ALLOWED') =>

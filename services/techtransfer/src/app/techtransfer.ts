@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Events } from '@lienket/contracts';
 import { type OutboxEntry, outboxEvent } from '@lienket/eventbus';
-import { type Actor, AppError, changeVersioned, versionConflict } from '@lienket/platform';
+import { type Actor, changeVersioned, versionConflict } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
 import { tokenize } from '@lienket/reference';
 import {
   applyForCoFunding,

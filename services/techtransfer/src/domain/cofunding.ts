@@ -1,4 +1,5 @@
-import { type Actor, AppError, type FieldViolation, invalidArgument } from '@lienket/platform';
+import type { Actor } from '@lienket/platform';
+import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { checkProvinceCodes, isValidVsicCode, messages } from '@lienket/reference';
 import type {
   CoFundingApplication,

@@ -1,4 +1,4 @@
-import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform';
+import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { messages } from '@lienket/reference';
 import type { Agreement, AgreementType, Attachment, Interest, Offer, Party } from './model';
 import type { InterestSide } from './policy';

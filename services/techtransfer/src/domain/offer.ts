@@ -1,4 +1,5 @@
-import { type Actor, AppError, type FieldViolation, invalidArgument } from '@lienket/platform';
+import type { Actor } from '@lienket/platform';
+import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { checkProductCodes, checkProvinceCodes, messages, tokenize } from '@lienket/reference';
 import type { IpStatus, MoneyRange, Offer, Party, TransferMode, Visibility } from './model';
 import { DAY_MS, illegalTransition } from './transitions';

@@ -1,4 +1,4 @@
-import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform';
+import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { checkProductCodes, messages, tokenize } from '@lienket/reference';
 import type { MoneyRange, Party, TechRequest, TransferMode } from './model';
 import { DAY_MS, illegalTransition } from './transitions';

@@ -1,4 +1,4 @@
-import { AppError } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
 
 /** A refused state change: FAILED_PRECONDITION with the current state named in both languages. */
 export function illegalTransition(
