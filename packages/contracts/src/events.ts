@@ -1,4 +1,5 @@
 import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import * as identity from '../gen/lienket/identity/v1/events';
 import * as matchmaking from '../gen/lienket/matchmaking/v1/events';
 import * as registry from '../gen/lienket/registry/v1/events';
 import * as techtransfer from '../gen/lienket/techtransfer/v1/events';
@@ -63,6 +64,9 @@ export const Topics = Object.freeze({
   techtransferInterest: 'lienket.techtransfer.interest.v1',
   techtransferProgramme: 'lienket.techtransfer.programme.v1',
   techtransferCoFunding: 'lienket.techtransfer.cofunding.v1',
+  identityAccount: 'lienket.identity.account.v1',
+  identityMembership: 'lienket.identity.membership.v1',
+  identityDelegation: 'lienket.identity.delegation.v1',
 });
 
 function registryEvent<T>(
@@ -103,6 +107,20 @@ function techtransferEvent<T>(
     `vn.lienket.techtransfer.${aggregate}.${verb}.v1`,
     `lienket.techtransfer.${aggregate}.v1`,
     `lienket.techtransfer.v1.${message}`,
+    codec,
+  );
+}
+
+function identityEvent<T>(
+  aggregate: 'account' | 'membership' | 'delegation',
+  verb: string,
+  message: string,
+  codec: MessageCodec<T>,
+): EventDefinition<T> {
+  return defineEvent(
+    `vn.lienket.identity.${aggregate}.${verb}.v1`,
+    `lienket.identity.${aggregate}.v1`,
+    `lienket.identity.v1.${message}`,
     codec,
   );
 }
@@ -262,6 +280,11 @@ export const Events = Object.freeze({
     'CoFundingDisbursed',
     techtransfer.CoFundingDisbursed,
   ),
+
+  accountRegistered: identityEvent('account', 'registered', 'AccountRegistered', identity.AccountRegistered),
+  membershipChanged: identityEvent('membership', 'changed', 'MembershipChanged', identity.MembershipChanged),
+  delegationGranted: identityEvent('delegation', 'granted', 'DelegationGranted', identity.DelegationGranted),
+  delegationRevoked: identityEvent('delegation', 'revoked', 'DelegationRevoked', identity.DelegationRevoked),
 });
 
 const byType = new Map<string, EventDefinition>(

@@ -4,6 +4,8 @@
  * (`@lienket/contracts/messages`) so that it loads no transport.
  */
 export * as commonV1 from '../gen/lienket/common/v1/common';
+export * as identityEventsV1 from '../gen/lienket/identity/v1/events';
+export * as identityV1 from '../gen/lienket/identity/v1/identity';
 export * as insightsV1 from '../gen/lienket/insights/v1/insights';
 export * as matchmakingEventsV1 from '../gen/lienket/matchmaking/v1/events';
 export * as matchmakingV1 from '../gen/lienket/matchmaking/v1/matchmaking';

@@ -5,8 +5,9 @@ import { regionOf, regions } from '@lienket/reference';
 import type { IHeaders } from 'kafkajs';
 
 /** Every topic whose events are public (streams and webhooks): all but test probes and dead letters. */
+// Identity's topics (memberships, delegations) are for LienKet's services, not the public stream.
 export const publicTopics: readonly string[] = Object.values(Topics).filter(
-  (t) => !t.startsWith('lienket.testing.'),
+  (t) => !t.startsWith('lienket.testing.') && !t.startsWith('lienket.identity.'),
 );
 
 /** A public event as CloudEvents 1.0 JSON (structured mode), with the protobuf payload rendered to JSON. */
