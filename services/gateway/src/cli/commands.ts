@@ -143,9 +143,10 @@ async function tail(
         }
         if (command.json)
           io.stdout(
-            `${parsed ? JSON.stringify(parsed) : JSON.stringify({ type: event.type, data: event.data })}\n`,
+            `${parsed ? JSON.stringify(parsed) : JSON.stringify({ type: event.event, data: event.data })}\n`,
           );
-        else io.stdout(`${formatEventLine(parsed ?? { type: event.type, data: event.data }, event.type)}\n`);
+        else
+          io.stdout(`${formatEventLine(parsed ?? { type: event.event, data: event.data }, event.event)}\n`);
       },
     });
   } catch (error) {

@@ -1,118 +1,7 @@
-/** One server-sent event, as the HTML Living Standard's EventSource would dispatch it. */
-export interface SseEvent {
-  /** `event:` field; `message` when absent. */
-  type: string;
-  /** `data:` lines joined with newlines. */
-  data: string;
-  /** The last event id in force when it was dispatched (`id:` of this or an earlier event). */
-  id: string;
-}
+import { createEventStreamParser, readEventStream, type StreamEvent } from '@lienket/api-client';
 
-/**
- * Incremental `text/event-stream` parser: feed it text in any chunks; it returns the events each
- * chunk completes. Follows the standard's rules: CRLF, CR or LF line ends (also split across
- * chunks), `:` comments, one optional space after the colon, multi-line data, ids without NUL,
- * numeric `retry`, a leading BOM, and no event for a block without data.
- */
-export class SseParser {
-  /** The id a reconnection resumes after (`Last-Event-ID`). */
-  lastEventId: string;
-  /** The reconnection delay the server asked for (`retry:`), in ms. */
-  retry: number | undefined;
-  private buffer = '';
-  private skipLineFeed = false;
-  private started = false;
-  private data: string[] = [];
-  private eventType = '';
-  private idBuffer: string;
-
-  constructor(
-    lastEventId = '',
-    private readonly onComment?: (text: string) => void,
-  ) {
-    this.lastEventId = lastEventId;
-    this.idBuffer = lastEventId;
-  }
-
-  push(chunk: string): SseEvent[] {
-    let text = chunk;
-    if (!this.started && text.length > 0) {
-      this.started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    if (this.skipLineFeed && text.startsWith('\n')) text = text.slice(1);
-    this.skipLineFeed = false;
-    this.buffer += text;
-    const events: SseEvent[] = [];
-    let start = 0;
-    for (let i = 0; i < this.buffer.length; i += 1) {
-      const c = this.buffer[i];
-      if (c !== '\n' && c !== '\r') continue;
-      const line = this.buffer.slice(start, i);
-      if (c === '\r') {
-        if (i + 1 < this.buffer.length) {
-          if (this.buffer[i + 1] === '\n') i += 1;
-        } else {
-          this.skipLineFeed = true; // a CRLF may be split across chunks
-        }
-      }
-      start = i + 1;
-      const event = this.line(line);
-      if (event) events.push(event);
-    }
-    this.buffer = this.buffer.slice(start);
-    return events;
-  }
-
-  /** End of stream: an incomplete event is dropped, as the standard says. */
-  end(): SseEvent[] {
-    this.buffer = '';
-    this.data = [];
-    this.eventType = '';
-    return [];
-  }
-
-  private line(line: string): SseEvent | undefined {
-    if (line === '') return this.dispatch();
-    if (line.startsWith(':')) {
-      this.onComment?.(line.slice(1).trimStart());
-      return undefined;
-    }
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    switch (field) {
-      case 'event':
-        this.eventType = value;
-        break;
-      case 'data':
-        this.data.push(value);
-        break;
-      case 'id':
-        if (!value.includes('\0')) this.idBuffer = value;
-        break;
-      case 'retry':
-        if (/^[0-9]+$/.test(value)) this.retry = Number(value);
-        break;
-      default:
-        break; // unknown fields are ignored
-    }
-    return undefined;
-  }
-
-  private dispatch(): SseEvent | undefined {
-    this.lastEventId = this.idBuffer;
-    if (this.data.length === 0) {
-      this.eventType = '';
-      return undefined;
-    }
-    const event = { type: this.eventType || 'message', data: this.data.join('\n'), id: this.lastEventId };
-    this.data = [];
-    this.eventType = '';
-    return event;
-  }
-}
+/** One server-sent event (`event` is `message` when the server named none; `id` the last id in force). */
+export type SseEvent = StreamEvent;
 
 /** The gateway answered with an error that reconnecting will not fix. */
 export class StreamRefused extends Error {
@@ -198,11 +87,6 @@ export async function followStream(options: FollowOptions): Promise<string | und
 
   while (!stopped()) {
     const connection = new AbortController();
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    // Aborting fetch ends a body being read too; cancelling the reader makes sure of it.
-    connection.signal.addEventListener('abort', () => reader?.cancel().catch(() => undefined), {
-      once: true,
-    });
     const stop = () => connection.abort();
     options.signal?.addEventListener('abort', stop, { once: true });
     let idle: NodeJS.Timeout | undefined;
@@ -235,25 +119,32 @@ export async function followStream(options: FollowOptions): Promise<string | und
       if (reconnecting && !stopped())
         options.onNotice?.(`reconnected${lastEventId ? ` after ${lastEventId}` : ''}`);
       reconnecting = false;
-      const parser = new SseParser(lastEventId ?? '');
-      const decoder = new TextDecoder();
-      reader = response.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        touch();
-        if (!received) {
-          received = true;
-          failures = 0;
-        }
-        for (const event of parser.push(decoder.decode(value, { stream: true }))) {
-          if (event.id) lastEventId = event.id;
-          options.onEvent(event);
-        }
-        if (parser.lastEventId) lastEventId = parser.lastEventId;
-        if (parser.retry !== undefined) baseDelayMs = parser.retry;
-      }
-      parser.end();
+      const parser = createEventStreamParser(
+        {
+          onEvent: (event) => {
+            lastEventId = event.id || lastEventId;
+            options.onEvent(event);
+          },
+          onId: (id) => {
+            lastEventId = id || lastEventId;
+          },
+          onRetry: (ms) => {
+            baseDelayMs = ms;
+          },
+        },
+        lastEventId,
+      );
+      // Aborting fetch ends a body being read too; the signal cancels the reader to make sure of it.
+      await readEventStream(response.body, parser, {
+        signal: connection.signal,
+        onChunk: () => {
+          touch();
+          if (!received) {
+            received = true;
+            failures = 0;
+          }
+        },
+      });
       if (connection.signal.aborted) throw connection.signal.reason ?? new Error('aborted');
       if (!received) failures += 1;
       if (!stopped()) options.onNotice?.('the event stream ended; reconnecting');

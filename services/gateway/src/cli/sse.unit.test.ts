@@ -1,79 +1,7 @@
-import { followStream, reconnectDelay, type SseEvent, SseParser, StreamRefused } from './sse';
+import { followStream, reconnectDelay, type SseEvent, StreamRefused } from './sse';
 
-const all = (chunks: string[], parser = new SseParser()) => chunks.flatMap((c) => parser.push(c));
-
-describe('SseParser', () => {
-  it('reads id, event and data, and dispatches on a blank line', () => {
-    const events = all(['id: c-1\nevent: vn.lienket.registry.need.posted.v1\ndata: {"a":1}\n\n']);
-    expect(events).toEqual([{ id: 'c-1', type: 'vn.lienket.registry.need.posted.v1', data: '{"a":1}' }]);
-  });
-
-  it('joins multi-line data, defaults the type to message, strips one space only', () => {
-    expect(all(['data:  two spaces\ndata:second\n\n'])).toEqual([
-      { id: '', type: 'message', data: ' two spaces\nsecond' },
-    ]);
-  });
-
-  it('handles any chunking, CRLF and CR line ends, also a CRLF split across chunks', () => {
-    const text = 'id: 1\r\nevent: a\r\ndata: x\r\n\r\nid: 2\rdata: y\r\rid: 3\ndata: z\n\n';
-    const expected = [
-      { id: '1', type: 'a', data: 'x' },
-      { id: '2', type: 'message', data: 'y' },
-      { id: '3', type: 'message', data: 'z' },
-    ];
-    expect(all([text])).toEqual(expected);
-    expect(all(text.split(''))).toEqual(expected);
-    expect(
-      all(['id: 1\r', '\nevent: a\r', '\ndata: x\r', '\n\r', '\nid: 2\rdata: y\r\rid: 3\ndata: z\n\n']),
-    ).toEqual(expected);
-  });
-
-  it('skips comments (heartbeats) but reports them', () => {
-    const comments: string[] = [];
-    const parser = new SseParser('', (text) => comments.push(text));
-    expect(all([': heartbeat\n\n: heartbeat\ndata: x\n\n'], parser)).toEqual([
-      { id: '', type: 'message', data: 'x' },
-    ]);
-    expect(comments).toEqual(['heartbeat', 'heartbeat']);
-  });
-
-  it('keeps the last id for later events and for resuming; ignores ids with NUL', () => {
-    const parser = new SseParser('c-0');
-    expect(
-      all(['data: a\n\n', 'id: c-5\ndata: b\n\n', 'data: c\n\n', 'id: bad\0id\ndata: d\n\n'], parser).map(
-        (e) => e.id,
-      ),
-    ).toEqual(['c-0', 'c-5', 'c-5', 'c-5']);
-    expect(parser.lastEventId).toBe('c-5');
-    all(['id: c-9\n\n'], parser); // an id without data moves the resume point, dispatches nothing
-    expect(parser.lastEventId).toBe('c-9');
-  });
-
-  it('reads retry, ignores unknown fields and a BOM, drops an unfinished event at the end', () => {
-    const parser = new SseParser();
-    expect(all(['\uFEFFretry: 2500\nfoo: bar\nretry: soon\ndata: x\n\ndata: unfinished'], parser)).toEqual([
-      { id: '', type: 'message', data: 'x' },
-    ]);
-    expect(parser.retry).toBe(2500);
-    expect(parser.end()).toEqual([]);
-  });
-
-  it('moves the resume point on the gateway’s start block and heartbeats without dispatching', () => {
-    const parser = new SseParser();
-    const start = 'retry: 3000\nid: 0-100.1-7\n\n';
-    const heartbeat = ': heartbeat 2026-03-04T05:06:07.000Z\nid: 0-104.1-7\n\n';
-    expect(all([start, heartbeat], parser)).toEqual([]);
-    expect(parser.lastEventId).toBe('0-104.1-7');
-    expect(parser.retry).toBe(3000);
-    expect(all(['id: 0-105.1-7\nevent: t\ndata: {}\n\n'], parser)).toEqual([
-      { id: '0-105.1-7', type: 't', data: '{}' },
-    ]);
-  });
-
-  it('a field without a colon is a field with an empty value', () => {
-    expect(all(['data\ndata\n\n'])).toEqual([{ id: '', type: 'message', data: '\n' }]);
-  });
-});
+// The format itself (line ends, comments, ids, retry, chunking) is tested with its parser in
+// packages/api-client/src/event-stream.unit.test.ts; these test following a stream.
 
 describe('reconnectDelay', () => {
   it('grows exponentially from the base, is capped, jitters ±20 %', () => {
@@ -145,6 +73,35 @@ describe('followStream', () => {
       'reconnected after c-2',
       'the event stream ended; reconnecting',
     ]);
+  });
+
+  it('resumes from the start position and heartbeat ids, and waits the retry the server asked for', async () => {
+    const stop = new AbortController();
+    const waits: number[] = [];
+    const { fake, requests } = scriptedFetch([
+      () => stream('retry: 2500\nid: start-0\n\n', ': heartbeat\nid: beat-1\n\n'),
+      () => stream('id: c-2\nevent: t\ndata: two\n\n'),
+      () => {
+        stop.abort();
+        return stream();
+      },
+    ]);
+    const events: SseEvent[] = [];
+    await followStream({
+      urlFor: () => 'http://gw/s',
+      headers: {},
+      fetch: fake,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      signal: stop.signal,
+      onEvent: (e) => events.push(e),
+    });
+    expect(requests.map((r) => r.headers['last-event-id'])).toEqual([undefined, 'beat-1', 'c-2']);
+    expect(events).toEqual([{ id: 'c-2', event: 't', data: 'two' }]);
+    // First attempt after an ended stream: the server's 2.5 s, ±20 %.
+    expect(waits[0]).toBeGreaterThanOrEqual(2000);
+    expect(waits[0]).toBeLessThanOrEqual(3000);
   });
 
   it('retries busy answers (503, waiting Retry-After) and gives up on refusals', async () => {

@@ -1,16 +1,11 @@
 /**
- * A small Server-Sent Events client for Node (the `lienket tail` command, tests): parses the
- * text/event-stream format as the WHATWG HTML standard describes it and follows the last event id.
+ * A small Server-Sent Events client for Node (tests, benchmarks): opens and follows the gateway's event
+ * stream, resuming after the last event id; the format itself is parsed by @lienket/api-client.
  */
+import { createEventStreamParser, type EventStreamParser, type StreamEvent } from '@lienket/api-client';
 
 /** One dispatched event. */
-export interface SseEvent {
-  /** The last event id when the event was dispatched (the stream cursor, for LienKet). */
-  id: string | undefined;
-  /** The event type (`message` when the server named none). */
-  event: string;
-  data: string;
-}
+export type SseEvent = StreamEvent;
 
 /** What one chunk of the stream produced, in order. */
 export type SseItem =
@@ -20,73 +15,33 @@ export type SseItem =
   /** An id that came without data (LienKet sends one with a heartbeat when filtered-out events moved the cursor). */
   | { kind: 'id'; id: string };
 
-/** Incremental parser: feed decoded text, get the items completed by it. */
+/** Incremental parser (eventsource-parser, through @lienket/api-client): feed decoded text, get the items it completed. */
 export class SseParser {
-  /** The last event id seen so far, as EventSource keeps it for reconnecting. */
-  lastEventId: string | undefined;
-  private buffer = '';
-  private data: string[] = [];
-  private type = '';
-  private pendingId: string | undefined;
-  private idChanged = false;
+  private items: SseItem[] = [];
+  private readonly parser: EventStreamParser;
 
   constructor(lastEventId?: string) {
-    this.lastEventId = lastEventId;
-    this.pendingId = lastEventId;
+    this.parser = createEventStreamParser(
+      {
+        onEvent: (event) => this.items.push({ kind: 'event', event }),
+        onComment: (text) => this.items.push({ kind: 'comment', text }),
+        onRetry: (ms) => this.items.push({ kind: 'retry', ms }),
+        onId: (id) => this.items.push({ kind: 'id', id }),
+      },
+      lastEventId,
+    );
+  }
+
+  /** The last event id seen so far, as EventSource keeps it for reconnecting. */
+  get lastEventId(): string | undefined {
+    return this.parser.lastEventId;
   }
 
   push(text: string): SseItem[] {
-    this.buffer += text;
-    const items: SseItem[] = [];
-    for (;;) {
-      const match = /\r\n|\r|\n/.exec(this.buffer);
-      if (!match) break;
-      // A lone CR at the very end may be the first half of a CRLF split across chunks.
-      if (match[0] === '\r' && match.index === this.buffer.length - 1) break;
-      const line = this.buffer.slice(0, match.index);
-      this.buffer = this.buffer.slice(match.index + match[0].length);
-      this.line(line, items);
-    }
+    this.parser.feed(text);
+    const items = this.items;
+    this.items = [];
     return items;
-  }
-
-  private line(line: string, items: SseItem[]) {
-    if (line === '') {
-      this.dispatch(items);
-      return;
-    }
-    if (line.startsWith(':')) {
-      items.push({ kind: 'comment', text: line.slice(1).replace(/^ /, '') });
-      return;
-    }
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.type = value;
-    else if (field === 'id') {
-      if (!value.includes('\0')) {
-        this.pendingId = value;
-        this.idChanged = true;
-      }
-    } else if (field === 'retry' && /^[0-9]+$/.test(value)) items.push({ kind: 'retry', ms: Number(value) });
-  }
-
-  private dispatch(items: SseItem[]) {
-    this.lastEventId = this.pendingId;
-    const changed = this.idChanged;
-    this.idChanged = false;
-    if (this.data.length === 0) {
-      this.type = '';
-      if (changed && this.lastEventId !== undefined) items.push({ kind: 'id', id: this.lastEventId });
-      return;
-    }
-    items.push({
-      kind: 'event',
-      event: { id: this.lastEventId, event: this.type || 'message', data: this.data.join('\n') },
-    });
-    this.data = [];
-    this.type = '';
   }
 }
 
