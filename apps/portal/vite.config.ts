@@ -12,6 +12,10 @@ export default defineConfig({
     // The reference data as ES modules, so the bundle keeps only what the portal uses.
     alias: {
       '@lienket/reference': fileURLToPath(new URL('../../packages/reference/src/index.ts', import.meta.url)),
+      // The API client from its sources: its types are generated from the gateway's document at build time.
+      '@lienket/api-client': fileURLToPath(
+        new URL('../../packages/api-client/src/index.ts', import.meta.url),
+      ),
     },
   },
   build: {

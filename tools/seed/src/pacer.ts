@@ -1,3 +1,5 @@
+import { createEventStreamParser, readEventStream } from '@lienket/api-client';
+
 /**
  * Paces the seed by the platform's own event stream (GET /v1/events/stream, Server-Sent Events).
  *
@@ -179,30 +181,17 @@ export class EventPacer {
   }
 
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const reader = body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
+    const parser = createEventStreamParser(
+      { onEvent: ({ event, data }) => this.onEvent(event, data) },
+      this.lastId || undefined,
+    );
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n');
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let type = '';
-          let data = '';
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) type = line.slice(6).trim();
-            else if (line.startsWith('data:')) data += line.slice(5).trimStart();
-            else if (line.startsWith('id:')) this.lastId = line.slice(3).trim();
-          }
-          if (type && data) this.onEvent(type, data);
-        }
-      }
+      await readEventStream(body, parser, { signal: this.controller.signal });
     } catch {
       // aborted or cut off
     }
+    // Resume after the last id seen, the stream's start position included.
+    this.lastId = parser.lastEventId ?? this.lastId;
     if (this.stopped) return;
     // Cut off (e.g. the gateway restarted or we fell behind): resume after the last event seen.
     for (let attempt = 0; attempt < 20 && !this.stopped; attempt++) {

@@ -1,3 +1,4 @@
+import { createEventStreamParser, readEventStream } from '@lienket/api-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorNotice, Field, PageTitle } from '../components/ui';
 import { ApiError, authHeader, type Problem, queryString } from '../lib/api';
@@ -45,40 +46,26 @@ async function readStream(
     throw new ApiError({ status: response.status, ...problem });
   }
   on.open();
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value.replace(/\r\n?/g, '\n');
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf('\n\n');
-      let id: string | undefined;
-      const data: string[] = [];
-      for (const line of frame.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const text = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'id') id = text;
-        else if (field === 'data') data.push(text);
-      }
-      if (data.length > 0) {
+  // Every id moves the resume point: events', the stream's start position's and heartbeats'.
+  const parser = createEventStreamParser(
+    {
+      onEvent: ({ id, data }) => {
         try {
-          on.event(JSON.parse(data.join('\n')) as CloudEvent);
+          on.event(JSON.parse(data) as CloudEvent);
         } catch {
           // not JSON: not one of ours
         }
-      }
-      if (id) on.id(id);
-    }
-  }
+        if (id) on.id(id);
+      },
+      onId: (id) => {
+        if (id) on.id(id);
+      },
+    },
+    lastId,
+  );
+  await readEventStream(response.body, parser, { signal });
 }
 
-/** The first title, name or reason in a payload (the reason in the page's language), for the list. */
 function headline(data: unknown, lang: 'vi' | 'en', depth = 0): string | undefined {
   if (depth > 3 || data === null || typeof data !== 'object') return undefined;
   const record = data as Record<string, unknown>;
