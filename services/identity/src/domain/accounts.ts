@@ -1,4 +1,4 @@
-import { type FieldViolation, invalidArgument } from '@lienket/platform';
+import { type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { checkTaxCode, resolveProvinceCode } from '@lienket/reference';
 import { parseLogin } from './login';
 import type { Login } from './model';

@@ -1,4 +1,4 @@
-import { AppError } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
 import type { Delegation, Membership, Organisation } from './model';
 
 export const DELEGATION_MAX_DAYS = 366;

@@ -1,4 +1,4 @@
-import type { AppError } from '@lienket/platform';
+import type { AppError } from '@lienket/platform/errors';
 import { taxCodeCheckDigit } from '@lienket/reference';
 import { passwordViolations, validateEstablishmentSignUp } from './accounts';
 import { claimsForDelegation, claimsForMembership } from './claims';

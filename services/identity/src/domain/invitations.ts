@@ -1,4 +1,4 @@
-import { AppError } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
 import type { Invitation, Login, Membership, MembershipRole, Organisation } from './model';
 import { requireRoleFits } from './organisations';
 

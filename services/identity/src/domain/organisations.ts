@@ -1,4 +1,4 @@
-import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform';
+import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { resolveProvinceCode } from '@lienket/reference';
 import type { MembershipRole, Organisation, OrganisationKind } from './model';
 
