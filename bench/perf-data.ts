@@ -2,7 +2,7 @@
 // needs in the programme's main lines of goods, as the gateway's REST API takes them (proto JSON). Same seed, same
 // data. Needs are drawn from the same product lines as the capabilities, so most of them have a match to find.
 import { provinces } from '@lienket/reference';
-import { PROVINCE_WEIGHTS } from './matching'; // bigger economies post more
+import { PROVINCE_WEIGHTS } from './matching-catalogue'; // bigger economies post more
 
 /** mulberry32, as bench/matching.ts. */
 export function rng(seed: number): () => number {
