@@ -1,40 +1,40 @@
 import { registryServiceV1 as api, registryV1 } from '@lienket/contracts';
+import { CsvError, parse } from 'csv-parse/sync';
 
 /** One input row, by column name (CSV header or JSON key, snake_case). */
 export type Row = Record<string, string | number | boolean | string[] | undefined>;
 
-/** Splits CSV text (RFC 4180: quotes, doubled quotes, newlines inside quotes) into rows of fields. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"' && field === '') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else field += char;
-  }
-  row.push(field);
-  if (row.some((f) => f !== '')) rows.push(row);
-  return rows;
+/** A CSV record with the line it starts on (a quoted field may hold line breaks). */
+interface CsvRecord {
+  line: number;
+  fields: string[];
 }
 
-/** Rows of a .csv (header line first) or .jsonl file, numbered from 1 as a person counts lines of data. */
+const lineBreaks = (field: string) => field.split('\n').length - 1;
+
+/**
+ * CSV (RFC 4180, through csv-parse: quotes, doubled quotes, line breaks inside quotes, CRLF, LF or CR, a
+ * byte-order mark), numbered by the line each record starts on; line breaks inside fields come out as LF. Blank lines are skipped; a row may have fewer
+ * fields than the header. A malformed file (an unclosed quote, a stray quote) throws CsvError, which names
+ * its line.
+ */
+export function parseCsv(text: string): CsvRecord[] {
+  // One kind of line end first: csv-parse 7 counts a CRLF inside a quoted field as two lines, and takes a
+  // CR for the record delimiter of a CRLF file, counting each LF after it as a blank line.
+  const records = parse(text.replace(/\r\n?/g, '\n'), {
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+  }) as unknown as { record: string[]; info: { lines: number } }[];
+  // csv-parse gives the line a record ends on; the line breaks inside its quoted fields, where it began.
+  return records.map(({ record, info }) => ({
+    line: info.lines - record.reduce((sum, field) => sum + lineBreaks(field), 0),
+    fields: record,
+  }));
+}
+
+/** Rows of a .csv (header line first) or .jsonl file, each with the line it starts on in the file. */
 export function readRows(fileName: string, text: string): { line: number; row: Row }[] {
   if (fileName.endsWith('.jsonl') || fileName.endsWith('.ndjson')) {
     return text
@@ -49,10 +49,19 @@ export function readRows(fileName: string, text: string): { line: number; row: R
         }
       });
   }
-  const [header, ...data] = parseCsv(text.replace(/^\uFEFF/, ''));
-  const names = (header ?? []).map((h) => h.trim().toLowerCase());
-  return data.map((fields, index) => ({
-    line: index + 2,
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    // Nothing is imported from a file that is not CSV past some point: the report says where.
+    if (!(error instanceof CsvError)) throw error;
+    const line = (error as CsvError & { lines?: number }).lines ?? 0;
+    return [{ line, row: { __error: `not valid CSV: ${error.message}` } }];
+  }
+  const [header, ...data] = records;
+  const names = (header?.fields ?? []).map((h) => h.trim().toLowerCase());
+  return data.map(({ line, fields }) => ({
+    line,
     row: Object.fromEntries(names.map((name, i) => [name, fields[i]?.trim() ?? ''])),
   }));
 }
