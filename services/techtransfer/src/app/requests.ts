@@ -1,0 +1,83 @@
+import { Events } from '@lienket/contracts';
+import type { Actor } from '@lienket/platform';
+import { AppError } from '@lienket/platform/errors';
+import { tokenize } from '@lienket/reference';
+import type { TechRequest } from '../domain/model';
+import { requireActsFor, requireAuthenticated } from '../domain/policy';
+import { closeRequest, postRequest, type RequestInput } from '../domain/request';
+import type { UseCaseContext } from './context';
+import type { PageRequest, RequestQuery } from './ports';
+import { requestToProto } from './to-proto';
+
+/** Technology requests: posted by an enterprise or following a registry need, closed, found. */
+export function makeRequestUseCases(ctx: UseCaseContext) {
+  const { store, clock, newId, afterWrite, event, loadParty, loadRequest, changeRequest } = ctx;
+
+  return {
+    async postRequest(actor: Actor, requesterId: string, input: RequestInput): Promise<TechRequest> {
+      requireActsFor(actor, requesterId);
+      const requester = await loadParty(requesterId);
+      const now = clock();
+      const request = postRequest(requester, input, newId(), now);
+      await store.insertRequest(request, [
+        event(Events.requestPosted, { request: requestToProto(request) }, request.id, now),
+      ]);
+      afterWrite();
+      return request;
+    },
+
+    /** A registry need of category technology becomes a request with the need's id (a replay inserts nothing). */
+    async requestFromNeed(request: TechRequest): Promise<boolean> {
+      const inserted = await store.insertRequest(request, [
+        event(Events.requestPosted, { request: requestToProto(request) }, request.id, request.createdAt),
+      ]);
+      if (inserted) afterWrite();
+      return inserted;
+    },
+
+    /** The registry closed, fulfilled or expired the need a request came from. */
+    async closeFromNeed(needId: string, reason: string): Promise<void> {
+      const current = await store.findRequest(needId);
+      if (current?.status !== 'open') return;
+      await changeRequest(needId, (r, now) =>
+        r.status !== 'open'
+          ? undefined
+          : {
+              next: closeRequest(r, now),
+              events: [event(Events.requestClosed, { requestId: r.id, reason }, r.id, now)],
+            },
+      );
+    },
+
+    closeRequest: (actor: Actor, id: string) =>
+      changeRequest(id, (current, now) => {
+        requireActsFor(actor, current.requesterId);
+        if (current.source === 'registry_need') {
+          throw new AppError(
+            'FAILED_PRECONDITION',
+            'This request follows a registry need; close the need instead',
+            {
+              code: 'CLOSE_THE_NEED',
+              messageVi: 'Yêu cầu này theo một nhu cầu trong sổ đăng ký; hãy đóng nhu cầu đó',
+            },
+          );
+        }
+        const next = closeRequest(current, now);
+        return { next, events: [event(Events.requestClosed, { requestId: id, reason: 'closed' }, id, now)] };
+      }),
+
+    async getRequest(actor: Actor, id: string): Promise<TechRequest> {
+      requireAuthenticated(actor);
+      return loadRequest(id);
+    },
+
+    async searchRequests(
+      actor: Actor,
+      query: Omit<RequestQuery, 'textTokens'> & { text: string },
+      page: PageRequest,
+    ) {
+      requireAuthenticated(actor);
+      return store.searchRequests({ ...query, textTokens: tokenize(query.text) }, page);
+    },
+  };
+}
