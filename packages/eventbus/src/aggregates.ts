@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
+import { insertOptions } from './models';
 import { type OutboxEntry, outboxFields, withOutbox, withoutOutboxFields } from './outbox';
 
-type Db = mongoose.mongo.Db;
 type Filter = Record<string, unknown>;
 type Document = Record<string, unknown> & { _id: string };
 
@@ -17,12 +17,15 @@ export interface AggregatePage<T> {
 
 /**
  * One collection of versioned aggregates whose documents carry their own outbox: insert and save
- * write the state and its events in one single-document operation; save applies only on the
- * version read (optimistic concurrency). Derived search fields live under `search.*`.
+ * write the state and its events in one single-document operation through the collection's model
+ * (cast and validated by its schema); save applies only on the version read (optimistic
+ * concurrency). Reads are lean. Derived search fields live under `search.*`.
  */
 export interface AggregateCollection<T extends { id: string; version: number }> {
   readonly name: string;
-  readonly collection: mongoose.mongo.Collection<Document>;
+  /** The collection's model (its schema declares the state, the `search` fields and the outbox's). */
+  // biome-ignore lint/suspicious/noExplicitAny: one helper serves models of every aggregate
+  readonly model: mongoose.Model<any>;
   /** Rejects with the driver's duplicate-key error (code 11000) when a unique index refuses it. */
   insert(value: T, events: OutboxEntry[]): Promise<void>;
   find(id: string): Promise<T | undefined>;
@@ -34,11 +37,10 @@ export interface AggregateCollection<T extends { id: string; version: number }> 
 }
 
 export function aggregateCollection<T extends { id: string; version: number }>(
-  db: Db,
-  name: string,
+  // biome-ignore lint/suspicious/noExplicitAny: one helper serves models of every aggregate
+  model: mongoose.Model<any>,
   search: (value: T) => Record<string, unknown> = () => ({}),
 ): AggregateCollection<T> {
-  const collection = db.collection<Document>(name);
   const toDocument = (value: T) => {
     const { id, ...state } = value;
     return { _id: id, ...state, [SEARCH_FIELD]: search(value) };
@@ -48,23 +50,24 @@ export function aggregateCollection<T extends { id: string; version: number }>(
     const { _id, [SEARCH_FIELD]: _search, ...state } = withoutOutboxFields(document);
     return { id: _id, ...state } as unknown as T;
   };
-  const hideOutbox = { projection: { outbox: 0 } };
+  const hideOutbox = { outbox: 0 } as const;
+  const lean = (query: mongoose.Query<unknown, unknown>) => query.lean<Document[]>().exec();
   return {
-    name,
-    collection,
+    name: model.collection.collectionName,
+    model,
     async insert(value, events) {
-      await collection.insertOne({ ...toDocument(value), ...outboxFields(events) });
+      await model.insertMany([{ ...toDocument(value), ...outboxFields(events) }], insertOptions);
     },
-    find: async (id) => fromDocument(await collection.findOne({ _id: id }, hideOutbox)),
+    find: async (id) => fromDocument(await model.findOne({ _id: id }, hideOutbox).lean<Document>().exec()),
     async findMany(filter, options = {}) {
-      let cursor = collection.find(filter, hideOutbox);
-      if (options.sort) cursor = cursor.sort(options.sort);
-      if (options.limit) cursor = cursor.limit(options.limit);
-      return (await cursor.toArray()).map((d) => fromDocument(d) as T);
+      let query = model.find(filter, hideOutbox);
+      if (options.sort) query = query.sort(options.sort);
+      if (options.limit) query = query.limit(options.limit);
+      return (await lean(query)).map((d) => fromDocument(d) as T);
     },
     async save(value, expectedVersion, events) {
       const { _id, version: _version, ...state } = toDocument(value);
-      const result = await collection.updateOne(
+      const result = await model.updateOne(
         { _id, version: expectedVersion },
         withOutbox({ $set: { ...state, version: expectedVersion + 1 } }, events),
       );
@@ -74,12 +77,13 @@ export function aggregateCollection<T extends { id: string; version: number }>(
       const size = Math.min(Math.max(page.size || 20, 1), maxSize);
       const paged = page.cursor ? { $and: [filter, { _id: { $lt: page.cursor } }] } : filter;
       const [documents, total] = await Promise.all([
-        collection
-          .find(paged, hideOutbox)
-          .sort({ _id: -1 })
-          .limit(size + 1)
-          .toArray(),
-        collection.countDocuments(filter),
+        lean(
+          model
+            .find(paged, hideOutbox)
+            .sort({ _id: -1 })
+            .limit(size + 1),
+        ),
+        model.countDocuments(filter),
       ]);
       const items = documents.slice(0, size).map((d) => fromDocument(d) as T);
       const last = documents.length > size ? documents[size - 1] : undefined;

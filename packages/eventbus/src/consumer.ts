@@ -1,9 +1,10 @@
 import { deadLetterTopic, type EventDefinition } from '@lienket/contracts';
 import { consumerLag, eventsProcessed, sampleDeadLetters } from '@lienket/platform';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
-import type mongoose from 'mongoose';
+import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { EventFormatError, fromKafkaMessage, headerText, type ReceivedEvent } from './cloudevents';
+import { connectionOf, documentSchemaOptions, modelOn } from './models';
 import type { EventPublisher } from './publisher';
 import { withEventSpan } from './tracing';
 
@@ -83,6 +84,21 @@ const defaultRetry: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayMs
 export const processedEventsCollection = (groupId: string) =>
   `processed_events_${groupId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
+/** One applied event per document: `_id` is its CloudEvents id (the unique key that dedupes). */
+export const processedEventSchema = new mongoose.Schema(
+  { _id: String, at: { type: Date, required: true }, topic: { type: String, required: true } },
+  documentSchemaOptions,
+);
+
+/** The processed-events model of a consumer group, on the connection of `db`. */
+export const processedEventsModel = (db: mongoose.mongo.Db, groupId: string) =>
+  modelOn(
+    connectionOf(db),
+    `ProcessedEvent:${groupId}`,
+    processedEventSchema,
+    processedEventsCollection(groupId),
+  );
+
 /** Computes the wait before retry `attempt` (1-based): exponential, capped, with ±20 % jitter. */
 export function backoffDelay(
   attempt: number,
@@ -116,9 +132,13 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
   const log = options.log.child({ component: 'consumer', groupId });
   const handlers = new Map(subscriptions.map((s) => [s.definition.type, s.handler]));
   const topics = [...new Set(subscriptions.map((s) => topicPrefix + s.definition.topic))];
-  const processed = db.collection<{ _id: string; at: Date; topic: string }>(
-    processedEventsCollection(groupId),
-  );
+  // The check and the mark run for every event: through the model's collection, not the model, since
+  // the model doubles their cost in this process (ADR 0010, bench/store-models.ts).
+  const processed = processedEventsModel(db, groupId).collection as unknown as mongoose.mongo.Collection<{
+    _id: string;
+    at: Date;
+    topic: string;
+  }>;
   const stats: ConsumerStats = {
     processed: 0,
     duplicates: 0,

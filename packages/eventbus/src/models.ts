@@ -63,7 +63,9 @@ export type WithoutOutbox<T> = Omit<T, keyof typeof outboxSchemaFields>;
  * Builds the indexes each model's schema declares (createIndexes: served by FerretDB, and never
  * drops an index the way syncIndexes would). The one place indexes are created.
  */
-export async function createModelIndexes(models: Iterable<mongoose.Model<never>>): Promise<void> {
+export async function createModelIndexes(
+  models: Iterable<{ createIndexes(): Promise<unknown> }>,
+): Promise<void> {
   for (const model of models) await model.createIndexes();
 }
 

@@ -40,7 +40,7 @@ export async function startTechTransfer(config: TechTransferConfig, log: Logger,
     .asPromise();
   monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
-  await ensureTechTransferIndexes(db);
+  await ensureTechTransferIndexes(connection);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-techtransfer', log });
   // The registry topics are created here too so this service can subscribe before the registry runs.
@@ -73,7 +73,7 @@ export async function startTechTransfer(config: TechTransferConfig, log: Logger,
   });
   if (options.relay !== false) relay.start();
 
-  const store = createMongoTechTransferStore(db);
+  const store = createMongoTechTransferStore(connection);
   const techtransfer = makeTechTransfer({
     store,
     clock: options.clock ?? (() => new Date()),

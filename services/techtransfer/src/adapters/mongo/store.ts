@@ -1,6 +1,6 @@
 import {
   aggregateCollection,
-  ensureOutboxIndexes,
+  createModelIndexes,
   isDuplicateKey,
   prefixTextFilter,
   SEARCH_FIELD,
@@ -13,17 +13,11 @@ import type { CoFundingApplication, Interest, Offer, Programme, TechRequest } fr
 import { offerSearchTokens } from '../../domain/offer';
 import { requestSearchTokens } from '../../domain/request';
 
-type Db = mongoose.mongo.Db;
+import { collections, techTransferModels } from './models';
+
 type Filter = Record<string, unknown>;
 
-export const collections = {
-  parties: 'projection_parties',
-  offers: 'offers',
-  requests: 'requests',
-  interests: 'interests',
-  programmes: 'programmes',
-  applications: 'cofunding_applications',
-} as const;
+export { collections } from './models';
 
 export const outboxCollections = [
   collections.offers,
@@ -71,24 +65,25 @@ function visibilityFilter(viewer: Viewer): Filter {
   return visible;
 }
 
-export function createMongoTechTransferStore(db: Db): TechTransferStore {
-  const parties = db.collection<StoredParty & { _id: string; at: Date }>(collections.parties);
-  const offers = aggregateCollection<Offer>(db, collections.offers, (o) => ({
+export function createMongoTechTransferStore(connection: mongoose.Connection): TechTransferStore {
+  const models = techTransferModels(connection);
+  const parties = models.parties;
+  const offers = aggregateCollection<Offer>(models.offers, (o) => ({
     ...codeSearch(o),
     tokens: offerSearchTokens(o),
   }));
-  const requests = aggregateCollection<TechRequest>(db, collections.requests, (r) => ({
+  const requests = aggregateCollection<TechRequest>(models.requests, (r) => ({
     ...codeSearch(r),
     tokens: requestSearchTokens(r),
   }));
-  const interests = aggregateCollection<Interest>(db, collections.interests, (i) => ({
+  const interests = aggregateCollection<Interest>(models.interests, (i) => ({
     key: interestKey(i),
     agreementId: i.agreement?.id ?? '',
   }));
-  const programmes = aggregateCollection<Programme>(db, collections.programmes, (p) => ({
+  const programmes = aggregateCollection<Programme>(models.programmes, (p) => ({
     reserved: p.reservations.length > 0,
   }));
-  const applications = aggregateCollection<CoFundingApplication>(db, collections.applications, (a) => ({
+  const applications = aggregateCollection<CoFundingApplication>(models.applications, (a) => ({
     key: applicationKey(a),
   }));
 
@@ -97,7 +92,7 @@ export function createMongoTechTransferStore(db: Db): TechTransferStore {
 
   return {
     async findParty(enterpriseId) {
-      const document = await parties.findOne({ _id: enterpriseId });
+      const document = await parties.findOne({ _id: enterpriseId }).lean();
       if (!document) return undefined;
       const { _id, at: _at, ...facts } = document;
       return { ...facts, enterpriseId: _id } as StoredParty;
@@ -245,23 +240,7 @@ export function createMongoTechTransferStore(db: Db): TechTransferStore {
   };
 }
 
-export async function ensureTechTransferIndexes(db: Db): Promise<void> {
-  const offers = db.collection(collections.offers);
-  await offers.createIndex({ status: 1, validUntil: 1 });
-  await offers.createIndex({ ownerId: 1 });
-  await offers.createIndex({ [s('vsicPrefixes')]: 1 });
-  await offers.createIndex({ [s('hsPrefixes')]: 1 });
-  await offers.createIndex({ [s('tokens')]: 1 });
-  const requests = db.collection(collections.requests);
-  await requests.createIndex({ status: 1, validUntil: 1 });
-  await requests.createIndex({ requesterId: 1 });
-  const interests = db.collection(collections.interests);
-  await interests.createIndex({ [s('key')]: 1 }, { unique: true });
-  await interests.createIndex({ [s('agreementId')]: 1 });
-  await interests.createIndex({ status: 1, respondBy: 1 });
-  await interests.createIndex({ offerId: 1 });
-  const applications = db.collection(collections.applications);
-  await applications.createIndex({ [s('key')]: 1 }, { unique: true });
-  await applications.createIndex({ programmeId: 1, status: 1 });
-  await ensureOutboxIndexes(db, outboxCollections);
+/** Builds the indexes the models' schemas declare (outboxPending included). */
+export async function ensureTechTransferIndexes(connection: mongoose.Connection): Promise<void> {
+  await createModelIndexes(Object.values(techTransferModels(connection)));
 }
