@@ -56,3 +56,42 @@ export const env = {
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
 };
+
+export interface ServiceEnvOptions {
+  /** The service's name: its default database (`lienket_<name>`) and consumer group (`lienket-<name>`). */
+  name: string;
+  grpcPort: number;
+  metricsPort: number;
+}
+
+/**
+ * The variables every service reads alike (store, Kafka, ports, logs), for a service to spread into
+ * its own schema: `z.object({ ...serviceEnv({ name: 'registry', grpcPort: 50051, metricsPort: 9401 }),
+ * ...relayEnv, MAX_OPEN_POSTINGS: env.positiveInt(50) })`. What `startServiceRuntime` reads.
+ */
+export const serviceEnv = ({ name, grpcPort, metricsPort }: ServiceEnvOptions) => ({
+  /** gRPC API, health (grpc.health.v1) and reflection. */
+  GRPC_PORT: env.port(grpcPort),
+  /** Prometheus `/metrics`, apart from the public port. */
+  METRICS_PORT: env.port(metricsPort),
+  MONGO_URL: env.mongoUrl(),
+  /** The service's own database; never another service's. */
+  MONGO_DB: z.string().min(1).default(`lienket_${name}`),
+  KAFKA_BROKERS: env.kafkaBrokers(),
+  /** Prepended to every topic and consumer group (shared clusters, test isolation). */
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  /** Partitions of the topics this service creates when they are missing. */
+  KAFKA_PARTITIONS: env.positiveInt(6),
+  KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
+  /** The service's consumer group (every instance shares it); consumers may add a suffix. */
+  CONSUMER_GROUP: z.string().min(1).default(`lienket-${name}`),
+  LOG_LEVEL: env.logLevel(),
+});
+
+/** For a service with an outbox: how often its relay polls when it has not been woken by a write. */
+export const relayEnv = {
+  RELAY_POLL_MS: env.positiveInt(250),
+};
+
+/** The typed variables of `serviceEnv`. */
+export type ServiceEnv = z.infer<z.ZodObject<ReturnType<typeof serviceEnv>>>;

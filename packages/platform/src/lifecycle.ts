@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createLogger } from './logging';
 
 export interface Stoppable {
   name: string;
@@ -83,4 +84,42 @@ export function startPeriodicJob(
       await running;
     },
   };
+}
+
+export interface RunMainOptions<C extends { LOG_LEVEL: string }, S extends { parts: Stoppable[] }> {
+  /** Names the logger and the start/failure lines. */
+  name: string;
+  /** Parses the environment (and exits 78 naming a bad variable). */
+  loadConfig: () => C;
+  start: (config: C, log: Logger) => Promise<S>;
+  /** What the `<name> started` line says; by default the gRPC and metrics ports. */
+  describe?: (service: S, config: C) => Record<string, unknown>;
+}
+
+/**
+ * The whole of a service's `main.ts`: load the config, create the logger, start the service, stop
+ * its parts on SIGINT/SIGTERM (`stopOnSignals`), and exit 1 with the stack if the start fails.
+ */
+export function runMain<C extends { LOG_LEVEL: string }, S extends { parts: Stoppable[] }>({
+  name,
+  loadConfig,
+  start,
+  describe = (service) => {
+    const { grpcPort, metricsPort } = service as { grpcPort?: number; metricsPort?: number };
+    return { grpcPort, metricsPort };
+  },
+}: RunMainOptions<C, S>): void {
+  const run = async () => {
+    const config = loadConfig();
+    const log = createLogger({ service: name, level: config.LOG_LEVEL });
+    const service = await start(config, log);
+    stopOnSignals(log, service.parts);
+    log.info(describe(service, config), `${name} started`);
+  };
+  run().catch((error: unknown) => {
+    process.stderr.write(
+      `${name} failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  });
 }
