@@ -77,6 +77,8 @@ export interface PasswordHasher {
 export interface EnterpriseRegistry {
   registerEnterprise(input: {
     taxCode: string;
+    kind: string;
+    primaryVsic: string;
     name: string;
     provinceCode: string;
     contactPerson: string;

@@ -55,6 +55,8 @@ export function makeSignUp(ctx: IdentityContext, registry: EnterpriseRegistry) {
     try {
       registered = await registry.registerEnterprise({
         taxCode: valid.taxCode,
+        kind: valid.kind,
+        primaryVsic: valid.primaryVsic,
         name: valid.enterpriseName,
         provinceCode: valid.legacyProvinceCode || valid.provinceCode,
         contactPerson: valid.displayName,

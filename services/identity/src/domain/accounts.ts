@@ -1,5 +1,5 @@
 import { type FieldViolation, invalidArgument } from '@lienket/platform/errors';
-import { checkTaxCode, resolveProvinceCode } from '@lienket/reference';
+import { checkTaxCode, isValidVsicCode, resolveProvinceCode } from '@lienket/reference';
 import { parseLogin } from './login';
 import type { Login } from './model';
 
@@ -100,8 +100,20 @@ export function validateAccountInput(input: AccountInput): ValidAccountInput {
   return { login, displayName: input.displayName.trim(), password: input.password };
 }
 
+/** The kinds of establishment that sign up themselves (the registry's enterprise kinds). */
+export const establishmentKinds = [
+  'enterprise',
+  'cooperative',
+  'household_business',
+  'rural_industrial_establishment',
+] as const;
+export type EstablishmentKind = (typeof establishmentKinds)[number];
+
 export interface EstablishmentSignUpInput extends AccountInput {
   taxCode: string;
+  kind: string;
+  /** The main activity (VSIC code, 2 to 5 digits). */
+  primaryVsic: string;
   enterpriseName: string;
   provinceCode: string;
   contactPhone: string;
@@ -110,6 +122,8 @@ export interface EstablishmentSignUpInput extends AccountInput {
 
 export interface ValidEstablishmentSignUp extends ValidAccountInput {
   taxCode: string;
+  kind: EstablishmentKind;
+  primaryVsic: string;
   enterpriseName: string;
   provinceCode: string;
   legacyProvinceCode: string;
@@ -148,6 +162,21 @@ export function validateEstablishmentSignUp(input: EstablishmentSignUpInput): Va
         'Nhập tên cơ sở (2–200 ký tự)',
       ),
     );
+  const kind = establishmentKinds.find((k) => k === input.kind);
+  if (!kind)
+    violations.push(
+      violation('kind', 'invalid_kind', 'Choose the kind of establishment', 'Chọn loại hình cơ sở'),
+    );
+  const primaryVsic = input.primaryVsic.trim();
+  if (!isValidVsicCode(primaryVsic))
+    violations.push(
+      violation(
+        'primary_vsic',
+        'invalid_vsic',
+        'Enter the main activity’s VSIC code',
+        'Nhập mã ngành VSIC của hoạt động chính',
+      ),
+    );
   const province = resolveProvinceCode(input.provinceCode.trim());
   if (!province)
     violations.push(
@@ -163,12 +192,14 @@ export function validateEstablishmentSignUp(input: EstablishmentSignUpInput): Va
     violations.push(
       violation('contact_email', 'invalid_email', 'Enter an email address', 'Nhập địa chỉ email'),
     );
-  if (violations.length > 0 || !login || !tax.ok || !province) throw invalidArgument(violations);
+  if (violations.length > 0 || !login || !tax.ok || !province || !kind) throw invalidArgument(violations);
   return {
     login,
     displayName: input.displayName.trim(),
     password: input.password,
     taxCode: tax.taxCode,
+    kind,
+    primaryVsic,
     enterpriseName: name,
     provinceCode: province.code,
     legacyProvinceCode: province.legacyCode ?? '',

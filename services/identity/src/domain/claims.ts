@@ -45,15 +45,13 @@ export function claimsForMembership(membership: Membership, organisation: Organi
 }
 
 /**
- * Claims for an officer acting for an enterprise: the token speaks for the enterprise (`sub` is the
- * owner who consented, `enterprise_id` the establishment) and `act.sub` names the officer.
+ * Claims for an officer acting for an enterprise: the token speaks for the establishment
+ * (`enterprise_id`, `org_id`) and `act.sub` names the officer who acts (RFC 8693 §4.1). The
+ * token's `sub` stays the officer's account: oidc-provider never lets extra claims replace `sub`,
+ * and audit wants the person who acted; `act` is what marks the token as delegated.
  */
-export function claimsForDelegation(
-  delegation: Delegation,
-  officerAccountId: string,
-): LienKetClaims & { sub: string } {
+export function claimsForDelegation(delegation: Delegation, officerAccountId: string): LienKetClaims {
   return {
-    sub: delegation.grantedBy,
     role: 'enterprise',
     org_id: delegation.organisationId,
     enterprise_id: delegation.enterpriseId,

@@ -92,6 +92,8 @@ describe('passwords and sign-up', () => {
     displayName: 'Trần Thị Bình',
     password: 'chè tân cương ngon lắm',
     taxCode,
+    kind: 'cooperative',
+    primaryVsic: '0127',
     enterpriseName: 'HTX Chè Tân Cương',
     provinceCode: '19',
     contactPhone: '0987654321',
@@ -112,10 +114,12 @@ describe('passwords and sign-up', () => {
         taxCode: `${taxCode.slice(0, 9)}${(Number(taxCode[9]) + 1) % 10}`,
         provinceCode: '99',
         password: 'x',
+        kind: 'bank',
       });
       throw new Error('accepted');
     } catch (error) {
       expect((error as AppError).violations.map((v) => v.field).sort()).toEqual([
+        'kind',
         'password',
         'province_code',
         'tax_code',
@@ -298,7 +302,6 @@ describe('claims the gateway reads', () => {
       now,
     );
     expect(claimsForDelegation(delegation, 'co')).toEqual({
-      sub: 'owner',
       role: 'enterprise',
       org_id: 'e-1',
       enterprise_id: 'ent-1',
