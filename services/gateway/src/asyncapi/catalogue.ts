@@ -23,6 +23,9 @@ export const topicEntries: readonly { key: TopicKey; topic: string }[] = Object.
   ([key, topic]) => ({ key: key as TopicKey, topic }),
 );
 
+/** The test suite's own probe topics (`lienket.testing.*`): never deployed, never public. */
+export const isTestTopic = (topic: string): boolean => topic.startsWith('lienket.testing.');
+
 /** The service that owns a topic and publishes on it: the second segment of its name. */
 export const producerOf = (topic: string): string => topic.split('.')[1] ?? 'unknown';
 

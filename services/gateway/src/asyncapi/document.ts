@@ -5,6 +5,7 @@ import {
   catalogueEntries,
   consumerGroups,
   type EventKey,
+  isTestTopic,
   knownConsumers,
   producerOf,
   type ServiceName,
@@ -26,6 +27,8 @@ export interface AsyncApiOptions {
   /** Partitions and replicas new topics are created with (`KAFKA_PARTITIONS`, `KAFKA_REPLICATION_FACTOR`). */
   partitions?: number;
   replicas?: number;
+  /** Also describe the test suite's probe topic (`lienket.testing.*`), for tests; never served. */
+  withTestTopics?: boolean;
 }
 
 export const ASYNCAPI_VERSION = '3.0.0';
@@ -199,14 +202,16 @@ function describeTopics(): TopicView[] {
  */
 export function asyncApiDocument(options: AsyncApiOptions): AsyncApiDocument {
   const prefix = options.topicPrefix;
-  const topics = describeTopics();
+  const described = (topic: string) => options.withTestTopics === true || !isTestTopic(topic);
+  const topics = describeTopics().filter((t) => described(t.topic));
+  const entries = catalogueEntries.filter((e) => described(e.definition.topic));
   const topicOfEvent = new Map(topics.flatMap((t) => t.events.map((e) => [e.key, t] as const))) as Map<
     EventKey,
     TopicView
   >;
 
   const payloadSchemas = jsonSchemas(
-    catalogueEntries.map((e) => e.definition.messageName),
+    entries.map((e) => e.definition.messageName),
     { refPrefix: SCHEMAS },
   );
   const schemas: Record<string, JsonSchema> = {
@@ -218,7 +223,7 @@ export function asyncApiDocument(options: AsyncApiOptions): AsyncApiDocument {
   const messages: Record<string, unknown> = {};
 
   // One Kafka message per event type: CloudEvents headers, protobuf value, aggregate id as key.
-  for (const { key, definition } of catalogueEntries) {
+  for (const { key, definition } of entries) {
     const topic = topicOfEvent.get(key);
     const source = sourceOf(producerOf(definition.topic));
     const comment = payloadSchemas[definition.messageName]?.description as string | undefined;
@@ -495,7 +500,9 @@ export function asyncApiDocument(options: AsyncApiOptions): AsyncApiDocument {
           name: 'techtransfer',
           description: 'Technology offers, requests, interests, programmes, co-funding',
         },
-        { name: 'testing', description: 'Probes of the platform’s own tests; not public' },
+        ...(options.withTestTopics
+          ? [{ name: 'testing', description: 'Probes of the platform’s own tests; not public' }]
+          : []),
         { name: 'gateway', description: 'Public delivery: event stream and webhooks' },
         { name: 'dead-letter', description: 'Messages consumers could not apply' },
       ],

@@ -187,6 +187,17 @@ describe('AsyncAPI document: contents', () => {
     });
     expect(at(document, 'channels', 'eventStream', 'messages')).not.toHaveProperty('probePingedJson');
   });
+
+  it('leaves the test suite’s probe topic out, unless a test asks for it', () => {
+    const mentionsProbe = (doc: AsyncApiDocument) =>
+      /lienket\.testing\.|ProbePinged|probePinged/.test(JSON.stringify(doc));
+    expect(mentionsProbe(document)).toBe(false);
+    expect(document.channels).not.toHaveProperty('testingProbe');
+    const withProbe = asyncApiDocument({ ...options, withTestTopics: true });
+    expect(mentionsProbe(withProbe)).toBe(true);
+    expect(at(withProbe, 'channels', 'testingProbe').address).toBe('staging.lienket.testing.probe.v1');
+    expect(at(withProbe, 'components', 'messages')).toHaveProperty('probePinged');
+  });
 });
 
 describe('GET /asyncapi.json', () => {
