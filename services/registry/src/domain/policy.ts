@@ -41,13 +41,23 @@ export function requireOfficerOf(actor: Actor, enterprise: Enterprise): void {
   }
 }
 
-/** Registering: anyone signed in except analysts; a provincial officer only for its own province. */
+/**
+ * Registering: admins, LienKet services (identity registers exactly the establishment signing up)
+ * and provincial officers for their own province. An enterprise's token registers no other firm.
+ */
 export function requireMayRegister(actor: Actor, province: string): void {
   requireAuthenticated(actor);
   if (actor.role === 'analyst') {
     throw deny(
       'Analysts cannot register enterprises',
       'Chuyên gia phân tích không được đăng ký doanh nghiệp',
+    );
+  }
+  if (actor.role === 'enterprise') {
+    throw deny(
+      'An enterprise cannot register other enterprises; a new establishment signs up itself',
+      'Doanh nghiệp không được đăng ký doanh nghiệp khác; cơ sở mới tự đăng ký tài khoản',
+      'ENTERPRISE_REGISTERS_OTHERS',
     );
   }
   if (actor.role === 'province' && actor.provinceCode !== province) {
