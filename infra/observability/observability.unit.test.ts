@@ -45,10 +45,11 @@ async function exportedSeries(): Promise<Map<string, Set<string>>> {
     const declared = (metricsRegistry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] })
       ?.labelNames;
     for (const label of declared ?? []) labels.add(label);
+    const type = String(metric.type);
     const names =
-      metric.type === 'histogram'
+      type === 'histogram'
         ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`]
-        : metric.type === 'summary'
+        : type === 'summary'
           ? [metric.name, `${metric.name}_sum`, `${metric.name}_count`]
           : [metric.name];
     for (const name of names)
