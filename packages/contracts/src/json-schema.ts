@@ -54,9 +54,12 @@ function scalarSchema(type: ScalarType): JsonSchema {
     case ScalarType.UINT32:
     case ScalarType.FIXED32:
       return { type: 'integer', minimum: 0, maximum: 4294967295 };
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      // 64-bit integers travel as JSON numbers here (generated with forceLong=number): exact up to 2^53.
+      return { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
     default:
-      // 64-bit integers travel as JSON numbers here (generated with forceLong=number).
-      return { type: 'integer' };
+      return { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
   }
 }
 

@@ -7,6 +7,7 @@ import express, { type Express, type Request, type RequestHandler } from 'expres
 import helmet from 'helmet';
 import type { ReadCache } from './cache/read-cache';
 import { type AnyRoute, etagOf, mountRoutes, sendJson } from './http/api';
+import { methodNotAllowed } from './http/conformance';
 import { depthOf, notFound, problemHandler, rateLimit, requestId } from './http/middleware';
 import { type Documentation, openApiDocument } from './http/openapi';
 
@@ -136,6 +137,7 @@ export function createApp(options: AppOptions): Express {
   const router = express.Router();
   mountRoutes(router, options.routes, actorOf, options.cache);
   app.use(router);
+  app.use(methodNotAllowed(document.paths as Record<string, Record<string, unknown>>));
   app.use(notFound);
   app.use(problemHandler(options.log));
   return app;

@@ -11,7 +11,8 @@ let schemathesis: string;
 
 beforeAll(async () => {
   schemathesis = pythonTool('schemathesis', SCHEMATHESIS);
-  platform = await startPlatform('gateway-fuzz');
+  // The rate limit is a config variable; this run sets it above what the fuzzer sends (production keeps its own).
+  platform = await startPlatform('gateway-fuzz', { RATE_LIMIT_PER_MINUTE: '1000000' });
 }, 300_000);
 
 afterAll(async () => {
@@ -39,20 +40,24 @@ function run(args: string[], cwd: string): Promise<{ code: number; output: strin
 }
 
 describe('fuzzing every route from the OpenAPI document', () => {
-  it('finds no server error and no response that breaks the document', async () => {
+  it('passes every check: no server error, the document and the server agree on every request and response', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'lienket-fuzz-'));
     const admin = await tokenFor({ sub: 'fuzz-admin', role: 'admin' });
     const { code, output } = await run(
       [
+        // Expected statuses and generation settings, each with its reason.
+        '--config-file',
+        join(__dirname, 'schemathesis.toml'),
         'run',
         `${platform.url}/openapi.json`,
         '--checks',
-        'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
+        'all',
         // Endless by design (it has its own tests).
         '--exclude-path',
         '/v1/events/stream',
         '--phases',
-        'examples,coverage,fuzzing',
+        'examples,coverage,fuzzing,stateful',
+        '--continue-on-failure',
         '--max-examples',
         '12',
         '--seed',

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type JsonSchema, jsonSchemas } from '@lienket/contracts';
 import { type Actor, AppError, invalidArgument } from '@lienket/platform';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Role } from '../auth';
 import type { CachedAnswer, ReadCache } from '../cache/read-cache';
+import { markConforming, requireJsonBody, violations } from './conformance';
 
 /** A generated message type: enough to read it from and write it to JSON. */
 export interface JsonCodec<T> {
@@ -56,6 +57,9 @@ export interface RouteSpec<B, R> {
   params?: Record<string, ParamSpec>;
   query?: Record<string, ParamSpec>;
   body?: MessageRef<B>;
+  /** The field of the gRPC request that carries the body (`{ enterprise: body }`), so that a service's
+   * field errors (`enterprise.name`) are named as the caller sent them (`body.name`). */
+  bodyField?: string;
   response: MessageRef<R>;
   status?: 200 | 201;
   /** The response as CSV, served for `?format=csv` (declare `format` in the query). */
@@ -75,14 +79,14 @@ export const route = <B, R>(spec: RouteSpec<B, R>): AnyRoute => spec as unknown 
 const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
 addFormats(ajv);
 
-function paramSchema(spec: ParamSpec): JsonSchema {
+/** The JSON Schema of a path or query parameter: the validator's and the document's. */
+export function paramSchema(spec: ParamSpec): JsonSchema {
   const base: JsonSchema = { type: spec.type };
   if (spec.enum) base.enum = [...spec.enum];
   if (spec.minimum !== undefined) base.minimum = spec.minimum;
   if (spec.maximum !== undefined) base.maximum = spec.maximum;
-  if (spec.maxLength !== undefined) base.maxLength = spec.maxLength;
+  if (spec.type === 'string') base.maxLength = spec.maxLength ?? 200;
   if (spec.pattern !== undefined) base.pattern = spec.pattern;
-  if (spec.type === 'string' && spec.maxLength === undefined) base.maxLength = 200;
   return spec.array ? { type: 'array', items: base, maxItems: 50 } : base;
 }
 
@@ -95,24 +99,6 @@ function objectSchema(specs: Record<string, ParamSpec> = {}): JsonSchema {
       .map(([name]) => name),
     additionalProperties: false,
   };
-}
-
-function violations(errors: ErrorObject[] | null | undefined, where: string) {
-  return (errors ?? []).slice(0, 20).map((e) => {
-    const path = [where, ...e.instancePath.split('/').filter(Boolean)];
-    if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
-    if (e.keyword === 'required') path.push(String(e.params.missingProperty));
-    const field = path.join('.');
-    const unknown = e.keyword === 'additionalProperties';
-    return {
-      field,
-      reason: unknown ? 'unknown_field' : e.keyword,
-      description: unknown ? `${field} is not a known field` : `${field} ${e.message ?? 'is invalid'}`,
-      descriptionVi: unknown
-        ? `${field} không phải trường hợp lệ`
-        : `${field} không hợp lệ (${e.message ?? ''})`,
-    };
-  });
 }
 
 const roleName = (actor: Actor): Caller => (actor.role === 'service' ? 'admin' : (actor.role as Caller));
@@ -136,6 +122,9 @@ export function mountRoutes(
   for (const spec of routes) {
     const validateParams = ajv.compile(objectSchema(spec.params));
     const validateQuery = ajv.compile(objectSchema(spec.query));
+    const bodyFields = new Set(
+      Object.keys((spec.body && (bodySchemas[spec.body.name]?.properties as object)) || {}),
+    );
     let validateBody: ValidateFunction | undefined;
     if (spec.body) {
       validateBody = ajv.compile({ $ref: `#/$defs/${spec.body.name}`, $defs: bodySchemas });
@@ -160,7 +149,8 @@ export function mountRoutes(
         if (!validateQuery(query)) throw invalidArgument(violations(validateQuery.errors, 'query'));
         let body: unknown;
         if (spec.body && validateBody) {
-          const raw = request.body ?? {};
+          requireJsonBody(request);
+          const raw = request.body;
           if (typeof raw !== 'object' || Array.isArray(raw) || !validateBody(raw))
             throw invalidArgument(
               validateBody.errors
@@ -176,6 +166,9 @@ export function mountRoutes(
             );
           body = spec.body.codec.fromJSON(raw);
         }
+        // From here on the request is what the document describes: a service's refusal is a rule
+        // the document cannot state (a check digit, a date in the future), answered 422.
+        markConforming(request);
         const key = cache && spec.cacheKey ? spec.cacheKey(params) : undefined;
         let ticket: string | undefined;
         if (key && spec.method === 'get' && cache && !(spec.csv && query.format === 'csv')) {
@@ -209,7 +202,11 @@ export function mountRoutes(
             return;
           }
         }
-        const result = await spec.handler({ actor, params, query, body, request, response });
+        const result = await spec
+          .handler({ actor, params, query, body, request, response })
+          .catch((error: unknown) => {
+            throw asCallerSent(error, spec, bodyFields, params);
+          });
         if (key && spec.method !== 'get') cache?.invalidate(key);
         if (spec.csv && query.format === 'csv') {
           const csv = spec.csv(result);
@@ -237,6 +234,29 @@ export function mountRoutes(
 }
 
 const FRESH = /no-cache|no-store|max-age=0/i;
+
+/** A service's field errors named as the caller sent the request: `body.…` and `path.…`. */
+function asCallerSent(
+  error: unknown,
+  spec: AnyRoute,
+  bodyFields: ReadonlySet<string>,
+  params: Record<string, string>,
+): unknown {
+  if (!(error instanceof AppError) || error.kind !== 'INVALID_ARGUMENT' || error.violations.length === 0)
+    return error;
+  const rename = (field: string) => {
+    if (spec.bodyField && field.startsWith(`${spec.bodyField}.`))
+      return `body.${field.slice(spec.bodyField.length + 1)}`;
+    const head = field.split(/[.[]/)[0] ?? '';
+    if (head in params) return `path.${field}`;
+    if (bodyFields.has(head)) return `body.${field}`;
+    return field;
+  };
+  return invalidArgument(
+    error.violations.map((v) => ({ ...v, field: rename(v.field) })),
+    error.code,
+  );
+}
 
 /** A GET answer with its ETag; 304 when the caller already holds it. */
 export function sendJson(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type Logger, toAppError, toProblemDetails } from '@lienket/platform';
 import type { NextFunction, Request, Response } from 'express';
+import { isConforming, statusOverrideOf } from './conformance';
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -69,16 +70,31 @@ function fromHttpError(error: unknown): AppError | undefined {
   return undefined;
 }
 
+const titles: Record<number, string> = {
+  405: 'Method not allowed',
+  413: 'Body too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable request',
+};
+
 /** RFC 9457 problem+json for every error, with the request id; internal details only in the log. */
 export function problemHandler(log: Logger) {
   return (error: unknown, request: Request, response: Response, _next: NextFunction) => {
     const appError = fromHttpError(error) ?? toAppError(error);
-    const status = (error as { type?: string }).type === 'entity.too.large' ? 413 : undefined;
     const problem = {
       ...toProblemDetails(appError, request.originalUrl),
       request_id: String(request.headers['x-request-id'] ?? ''),
     };
-    if (status) problem.status = status;
+    const status =
+      (error as { type?: string }).type === 'entity.too.large' ? 413 : statusOverrideOf(appError);
+    if (status) {
+      problem.status = status;
+      problem.title = titles[status] ?? problem.title;
+    } else if (appError.kind === 'INVALID_ARGUMENT' && isConforming(request)) {
+      // The document admits the request; a rule it cannot state refused it (see conformance.ts).
+      problem.status = 422;
+      problem.title = titles[422] as string;
+    }
     if (problem.status >= 500)
       log.error({ err: error, requestId: problem.request_id, path: request.path }, 'request failed');
     if (response.headersSent) {

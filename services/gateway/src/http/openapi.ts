@@ -1,5 +1,5 @@
 import { type JsonSchema, jsonSchemas } from '@lienket/contracts';
-import type { AnyRoute, ParamSpec } from './api';
+import { type AnyRoute, type ParamSpec, paramSchema } from './api';
 
 const problemSchema: JsonSchema = {
   type: 'object',
@@ -35,14 +35,7 @@ const problem = (description: string) => ({
 });
 
 function parameter(name: string, where: 'path' | 'query', spec: ParamSpec) {
-  const base: JsonSchema = { type: spec.type };
-  if (spec.enum) base.enum = [...spec.enum];
-  if (spec.minimum !== undefined) base.minimum = spec.minimum;
-  if (spec.maximum !== undefined) base.maximum = spec.maximum;
-  if (spec.pattern !== undefined) base.pattern = spec.pattern;
-  base.maxLength = spec.type === 'string' ? (spec.maxLength ?? 200) : undefined;
-  if (base.maxLength === undefined) delete base.maxLength;
-  const schema = spec.array ? { type: 'array', items: base, maxItems: 50 } : base;
+  const schema = paramSchema(spec);
   return {
     name,
     in: where,
@@ -101,8 +94,11 @@ export function openApiDocument(
       '403': problem('The caller may not do this'),
       '404': problem('Not found'),
       '409': problem('Already exists'),
-      '422': problem('Not possible in the current state'),
+      '422': problem(
+        'Not possible in the current state, or refused by a rule this document cannot state (a check digit, a date in the future, a code that does not exist; field errors listed)',
+      ),
       '413': problem('The body is larger than the limit'),
+      ...(r.body ? { '415': problem('The body is not application/json') } : {}),
       '429': problem('Rate limit exceeded'),
       // Refused by the HTTP server itself, before any route runs (no body).
       '431': { description: 'The request line or headers are too large' },
@@ -150,7 +146,7 @@ export function openApiDocument(
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
         Problem: problemSchema,
-        ...jsonSchemas(names, { refPrefix: '#/components/schemas/' }),
+        ...jsonSchemas(names, { refPrefix: '#/components/schemas/', strict: true }),
         ...extra.schemas,
       },
     },

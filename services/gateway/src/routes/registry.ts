@@ -29,6 +29,7 @@ export function registryRoutes({ registry }: ServiceClients) {
       tag: 'registry',
       callers: ['enterprise', 'province', 'admin'],
       body: message(`${R}.EnterpriseInput`, reg.EnterpriseInput),
+      bodyField: 'enterprise',
       response: message(`${R}.RegisterEnterpriseResponse`, reg.RegisterEnterpriseResponse),
       status: 201,
       handler: ({ actor, body, request }) =>
@@ -178,6 +179,7 @@ export function registryRoutes({ registry }: ServiceClients) {
       tag: 'registry',
       callers: ['enterprise', 'admin'],
       body: message(`${R}.CapabilityInput`, reg.CapabilityInput),
+      bodyField: 'capability',
       response: message(`${R}.PostCapabilityResponse`, reg.PostCapabilityResponse),
       status: 201,
       handler: ({ actor, body, request }) =>
@@ -219,6 +221,7 @@ export function registryRoutes({ registry }: ServiceClients) {
       tag: 'registry',
       callers: ['enterprise', 'admin'],
       body: message(`${R}.NeedInput`, reg.NeedInput),
+      bodyField: 'need',
       response: message(`${R}.PostNeedResponse`, reg.PostNeedResponse),
       status: 201,
       handler: ({ actor, body, request }) => registry.postNeed({ need: body }, callAs(actor, request)),

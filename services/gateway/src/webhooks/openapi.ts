@@ -13,6 +13,10 @@ const refusals = {
   '403': problem('The caller may not hold subscriptions'),
   '404': problem('No such subscription of the caller'),
   '413': problem('The body is larger than the limit'),
+  '415': problem('The body is not application/json'),
+  '422': problem(
+    'Refused by a rule this document cannot state: an unreachable or private target, a malformed secret or page token, too many subscriptions (field errors listed)',
+  ),
   '429': problem('Rate limit exceeded'),
   '431': { description: 'The request line or headers are too large' },
   '503': problem('A target host could not be resolved just now; retry'),
@@ -85,6 +89,8 @@ export const webhookSchemas: Record<string, JsonSchema> = {
     properties: {
       target_url: {
         type: 'string',
+        format: 'uri',
+        pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
         maxLength: 2000,
         description: 'http(s); public addresses only unless configured',
       },
@@ -98,7 +104,7 @@ export const webhookSchemas: Record<string, JsonSchema> = {
   WebhookSubscriptionPatch: {
     type: 'object',
     properties: {
-      target_url: { type: 'string', maxLength: 2000 },
+      target_url: { type: 'string', format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2000 },
       filter: { $ref: '#/components/schemas/WebhookFilter' },
       description: { type: 'string', maxLength: 500 },
       active: { type: 'boolean' },

@@ -11,7 +11,9 @@ import {
 import { type Request, type Response, Router } from 'express';
 import { actorOf } from '../app';
 import { type EventFilter, parseFilter } from '../events/public-events';
+import { documentValidators } from '../http/conformance';
 import { checkTarget, isTargetProblem, type Resolver } from './address';
+import { webhookPaths, webhookSchemas } from './openapi';
 import { generateSecret, isValidSecret } from './signature';
 import {
   type DeliveryDocument,
@@ -273,6 +275,13 @@ function noStore(response: Response) {
 export function subscriptionRouter(options: RouterOptions): Router {
   const { subscriptions, deliveries } = options.collections;
   const router = Router();
+  // The document is the first validator (400); the checks below hold what it cannot state (422).
+  for (const { method, path, validate } of documentValidators(
+    webhookPaths,
+    { schemas: webhookSchemas },
+    callerOf,
+  ))
+    router[method](path, validate);
 
   const visible = (actor: Actor, id: string) =>
     seesAll(actor) ? { _id: id } : { _id: id, owner: actor.subject };
