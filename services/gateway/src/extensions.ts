@@ -1,6 +1,6 @@
 import { install as installAsyncApi } from './asyncapi';
+import type { GatewayContext } from './context';
 import { install as installPortal } from './portal';
-import type { GatewayContext } from './service';
 import { install as installStream } from './stream';
 import { install as installWebhooks } from './webhooks';
 

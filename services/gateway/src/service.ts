@@ -156,17 +156,4 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
   };
 }
 
-/** What a gateway module (streams, webhooks, AsyncAPI) gets to wire itself in. */
-export interface GatewayContext {
-  config: GatewayConfig;
-  log: Logger;
-  db: mongoose.mongo.Db;
-  kafka: ReturnType<typeof createKafka>;
-  clients: ServiceClients;
-  /** Stopped in reverse order on shutdown. */
-  parts: Part[];
-  /** OpenAPI paths and schemas of the HTTP handlers a module mounts itself. */
-  documentation: Documentation;
-  /** Mount HTTP handlers (before the REST routes). */
-  extensions: ((app: Express) => void)[];
-}
+export type { GatewayContext } from './context';

@@ -6,7 +6,7 @@ import { createApp } from '../src/app';
 import { install } from '../src/asyncapi';
 import { createVerifier } from '../src/auth';
 import { loadGatewayConfig } from '../src/config';
-import type { GatewayContext } from '../src/service';
+import type { GatewayContext } from '../src/context';
 
 // The gateway's HTTP stack (auth, rate limits, problems) with the AsyncAPI module installed from a
 // real configuration: the document is public and describes this deployment's brokers and prefix.

@@ -2,7 +2,7 @@ import specs from '@asyncapi/specs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Express, Request, Response } from 'express';
-import type { GatewayContext } from '../service';
+import type { GatewayContext } from '../context';
 import { asyncApiHandler, install } from '.';
 import {
   type AsyncApiDocument,

@@ -1,6 +1,6 @@
 import type { Express, Request, Response } from 'express';
+import type { GatewayContext } from '../context';
 import { etagOf, sendJson } from '../http/api';
-import type { GatewayContext } from '../service';
 import { type AsyncApiDocument, asyncApiDocument } from './document';
 
 export { type AsyncApiDocument, type AsyncApiOptions, asyncApiDocument } from './document';

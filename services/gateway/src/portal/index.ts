@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { GatewayContext } from '../service';
+import type { GatewayContext } from '../context';
 
 /** Where the portal lives on the gateway: index.html at `/`, the built files under this prefix. */
 export const PORTAL_BASE = '/portal';

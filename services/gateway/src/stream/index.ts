@@ -2,8 +2,8 @@ import { AppError, type FieldViolation, invalidArgument } from '@lienket/platfor
 import type { Request, RequestHandler } from 'express';
 import type { Admin } from 'kafkajs';
 import { actorOf } from '../app';
+import type { GatewayContext } from '../context';
 import { parseFilter } from '../events/public-events';
-import type { GatewayContext } from '../service';
 import { decodeCursor } from './cursor';
 import { streamPaths } from './openapi';
 import { type StartFrom, StreamSession, startPositions } from './session';

@@ -1,6 +1,6 @@
 import { ensureTopics } from '@lienket/eventbus';
+import type { GatewayContext } from '../context';
 import { publicTopics } from '../events/public-events';
-import type { GatewayContext } from '../service';
 import { startWebhookConsumer } from './consumer';
 import { createDeliveryLoop } from './delivery';
 import { webhookPaths, webhookSchemas } from './openapi';
