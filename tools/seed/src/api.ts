@@ -1,21 +1,29 @@
-/** A small JSON client for the gateway's REST API, with the retries a seed needs. */
+/**
+ * The seed's client of the gateway: @lienket/api-client (openapi-fetch, typed by the gateway's OpenAPI document)
+ * over a fetch that adds what a seed needs: calls in flight adapted to how the platform copes, and retries.
+ */
+import { type ApiClient, createApiClient, type Problem as DocumentProblem } from '@lienket/api-client';
 
-export interface Problem {
-  status?: number;
-  code?: string;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
+/** A problem as the seed reads it: the gateway's, or one made up when no problem came. */
+export type Problem = Partial<DocumentProblem>;
 
+/** A call's outcome: status 0 when no answer came (so whether a POST was applied is unknown). */
 export interface ApiResult<T> {
   status: number;
-  body: T & Problem;
+  /** The answer's body when the call succeeded. */
+  data: T | undefined;
+  /** The problem when it did not (empty when it did). */
+  problem: Problem;
+}
+
+/** What openapi-fetch resolves to. */
+export interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
 export interface CallOptions {
-  token?: string | undefined;
-  body?: unknown;
-  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   /**
    * Whether repeating the call is harmless. Reads and PUTs are; a POST is only when its caller says so
    * (a state change it checks afterwards). A POST that timed out may have been applied, so it is not
@@ -69,20 +77,30 @@ export class AdaptiveLimit {
  */
 function retryDelay(
   status: number,
-  body: Problem,
+  problem: Problem,
   retryAfter: string | null,
   attempt: number,
   idempotent: boolean,
 ): number | undefined {
-  if (status === 429 && body.code !== 'OPEN_POSTING_LIMIT' && attempt < 10)
+  if (status === 429 && problem.code !== 'OPEN_POSTING_LIMIT' && attempt < 10)
     return Math.max(250, Number(retryAfter ?? 1) * 1_000);
   if (status === 503 && attempt < 5) return 250 * 2 ** attempt;
   if ((status === 502 || status === 504) && idempotent && attempt < 5) return 250 * 2 ** attempt;
   // The techtransfer projection learns of a new enterprise from Kafka a moment after it registers.
-  if (status === 422 && body.code === 'UNKNOWN_ENTERPRISE' && attempt < 40)
+  if (status === 422 && problem.code === 'UNKNOWN_ENTERPRISE' && attempt < 40)
     return Math.min(1_000, 100 * 2 ** attempt);
   return undefined;
 }
+
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+const problemOf = (error: unknown, response: Response): Problem =>
+  error && typeof error === 'object'
+    ? (error as Problem)
+    : {
+        status: response.status,
+        detail: typeof error === 'string' ? error.slice(0, 200) : response.statusText,
+      };
 
 export class Api {
   /** Calls made, for the summary. */
@@ -99,24 +117,33 @@ export class Api {
     this.limiter = new AdaptiveLimit(concurrency);
   }
 
-  url(path: string, query: CallOptions['query'] = {}): string {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
-      else params.append(key, String(value));
-    }
-    const search = params.toString();
-    return `${this.baseUrl.replace(/\/$/, '')}${path}${search ? `?${search}` : ''}`;
-  }
-
-  async call<T = Record<string, unknown>>(
-    method: string,
-    path: string,
+  /**
+   * One call through the typed client, acting with `token`:
+   * `api.call(token, (c) => c.POST('/v1/needs', { body }))`. A problem answer is a result, not an exception;
+   * so is no answer at all (status 0).
+   */
+  async call<T>(
+    token: string | undefined,
+    send: (client: ApiClient) => Promise<Answer<T>>,
     options: CallOptions = {},
   ): Promise<ApiResult<T>> {
-    const url = this.url(path, options.query);
-    const idempotent = options.idempotent ?? method !== 'POST';
+    const client = createApiClient({
+      baseUrl: this.baseUrl,
+      ...(token ? { token } : {}),
+      fetch: (request) => this.fetch(request, options.idempotent ?? request.method !== 'POST'),
+    });
+    try {
+      const { data, error, response } = await send(client);
+      return response.ok
+        ? { status: response.status, data, problem: {} }
+        : { status: response.status, data: undefined, problem: problemOf(error, response) };
+    } catch (error) {
+      return { status: 0, data: undefined, problem: { code: 'NO_ANSWER', detail: (error as Error).message } };
+    }
+  }
+
+  /** The fetch under the client: waits for room under the limit, retries what is worth retrying. */
+  private async fetch(request: Request, idempotent: boolean): Promise<Response> {
     const retried = (cause: string) => {
       this.retries[cause] = (this.retries[cause] ?? 0) + 1;
     };
@@ -127,15 +154,7 @@ export class Api {
       const started = Date.now();
       try {
         this.calls += 1;
-        response = await fetch(url, {
-          method,
-          headers: {
-            accept: 'application/json',
-            ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-            ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        });
+        response = await fetch(request.clone());
         text = await response.text();
         this.limiter.release(Date.now() - started, [429, 503, 504].includes(response.status));
       } catch (error) {
@@ -147,21 +166,17 @@ export class Api {
           await sleep(250 * 2 ** attempt);
           continue;
         }
-        // Status 0: no answer, so whether a POST was applied is unknown.
-        return {
-          status: 0,
-          body: { code: 'NO_ANSWER', detail: (error as Error).message } as T & Problem,
-        };
+        throw error;
       }
-      let body: unknown = {};
+      let problem: Problem = {};
       try {
-        body = text ? JSON.parse(text) : {};
+        problem = text ? (JSON.parse(text) as Problem) : {};
       } catch {
-        body = { detail: text };
+        problem = { detail: text };
       }
       const delay = retryDelay(
         response.status,
-        body as Problem,
+        problem ?? {},
         response.headers.get('retry-after'),
         attempt,
         idempotent,
@@ -171,14 +186,19 @@ export class Api {
         await sleep(delay);
         continue;
       }
-      return { status: response.status, body: body as T & Problem };
+      // The body was read to decide; the client gets the same answer to read again.
+      return new Response(NULL_BODY.has(response.status) ? null : text, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     }
   }
 }
 
 /** One line about a failed call: status, problem code and the first field error. */
 export function describe(method: string, path: string, result: ApiResult<unknown>): string {
-  const b = result.body;
+  const b = result.problem;
   const field = b.errors?.[0] ? ` (${b.errors[0].field}: ${b.errors[0].message})` : '';
   return `${method} ${path} → ${result.status} ${b.code ?? ''} ${b.detail ?? ''}${field}`
     .replace(/\s+/g, ' ')

@@ -6,7 +6,7 @@ import { countPlatform } from './phases/counting';
 import { answerProposals } from './phases/proposals';
 import { seedRegistry } from './phases/registry';
 import { seedTechnology } from './phases/technology';
-import { type EnterpriseView, openSeedRun, type SeedRun } from './seed-run';
+import { openSeedRun, type SeedRun } from './seed-run';
 
 /** How the seed shows progress: one bar over every planned call, labelled by phase. */
 export interface Reporter {
@@ -179,18 +179,19 @@ export async function runSeed(options: SeedOptions): Promise<SeedSummary> {
   const report = options.reporter ?? silentReporter;
   const helpers = openSeedRun(options, summary, report);
   const { api, admin } = helpers;
-  const probe = await api.call<{ enterprises?: EnterpriseView[] }>('GET', '/v1/enterprises', {
-    token: admin,
-    query: { page_size: 1 },
-  });
+  const probe = await api.call(admin, (c) =>
+    c.GET('/v1/enterprises', { params: { query: { page_size: 1 } } }),
+  );
   if (probe.status === 401 || probe.status === 403)
     throw new Error(
-      `the gateway refused the admin token (${probe.status} ${probe.body.code ?? ''}); is AUTH_DEV_SECRET the gateway's?`,
+      `the gateway refused the admin token (${probe.status} ${probe.problem.code ?? ''}); is AUTH_DEV_SECRET the gateway's?`,
     );
   if (probe.status === 0)
-    throw new Error(`no answer from ${options.url} (${probe.body.detail}); is LienKet running (npm start)?`);
+    throw new Error(
+      `no answer from ${options.url} (${probe.problem.detail}); is LienKet running (npm start)?`,
+    );
   if (probe.status !== 200) throw new Error(describe('GET', '/v1/enterprises', probe));
-  if (options.ifEmpty && (probe.body.enterprises?.length ?? 0) > 0) {
+  if (options.ifEmpty && (probe.data?.enterprises?.length ?? 0) > 0) {
     summary.skipped = true;
     summary.elapsedMs = Date.now() - started;
     return summary;

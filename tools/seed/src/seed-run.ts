@@ -1,38 +1,13 @@
-import { Api, describe } from './api';
+import type { ApiClient, Schemas } from '@lienket/api-client';
+import { type Answer, Api, describe } from './api';
 import type { SeedPlan } from './generate';
 import { type EventPacer, StalledError } from './pacer';
 import type { Reporter, SeedOptions, SeedSummary } from './run';
 import { TokenMinter } from './tokens';
 
-export interface Page {
-  page?: { nextPageToken?: string; totalSize?: number };
-}
-export interface EnterpriseView {
-  id: string;
-  taxCode: string;
-}
-export interface ProposalView {
-  id: string;
-  needId: string;
-  capabilityId: string;
-  supplierEnterpriseId: string;
-  buyerEnterpriseId: string;
-  score?: number;
-  status: string;
-}
-export interface PostingView {
-  id: string;
-  title: string;
-}
-export interface InterestView {
-  id: string;
-  status?: string;
-  agreement?: { id: string; status?: string };
-}
-export interface Facet {
-  name: string;
-  counts?: { value: string; count: number }[];
-}
+/** The gateway's schemas the phases read (fields at their default value are left out of its answers). */
+export type ProposalView = Schemas['lienket.matchmaking.v1.Proposal'];
+export type InterestView = Schemas['lienket.techtransfer.v1.Interest'];
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,9 +43,12 @@ export function openSeedRun(options: SeedOptions, summary: SeedSummary, reporter
     if (summary.errors.length < 20) summary.errors.push(line);
   };
   /** After a failed state change, whether it happened anyway (a timed-out first attempt that was applied). */
-  const confirm = async <T>(path: string, token: string, holds: (body: T) => boolean): Promise<boolean> => {
-    const r = await api.call<T>('GET', path, { token });
-    return r.status === 200 && holds(r.body);
+  const confirm = async <T>(
+    read: (client: ApiClient) => Promise<Answer<T>>,
+    holds: (data: T) => boolean,
+  ): Promise<boolean> => {
+    const r = await api.call(admin, read);
+    return r.status === 200 && r.data !== undefined && holds(r.data);
   };
   /**
    * POSTs a create. An answer that never came (a timeout, no answer) may hide a create that was applied,
@@ -79,13 +57,13 @@ export function openSeedRun(options: SeedOptions, summary: SeedSummary, reporter
   const create = async <T>(
     path: string,
     token: string,
-    body: unknown,
-    idOf: (body: T) => string | undefined,
+    send: (client: ApiClient) => Promise<Answer<T>>,
+    idOf: (data: T) => string | undefined,
     lookup?: () => Promise<string | undefined>,
   ): Promise<string | undefined> => {
     for (let attempt = 0; ; attempt++) {
-      const r = await api.call<T>('POST', path, { token, body });
-      if (r.status === 200 || r.status === 201) return idOf(r.body);
+      const r = await api.call(token, send);
+      if ((r.status === 200 || r.status === 201) && r.data !== undefined) return idOf(r.data);
       const unknown = r.status === 0 || r.status === 502 || r.status === 504;
       if (!unknown || !lookup || attempt >= 3) {
         fail(describe('POST', path, r));
@@ -99,12 +77,12 @@ export function openSeedRun(options: SeedOptions, summary: SeedSummary, reporter
     }
   };
   const findPosting = (kind: 'capability' | 'need', owner: string, title: string) => async () => {
-    const r = await api.call<{ postings?: { capability?: PostingView; need?: PostingView }[] }>(
-      'GET',
-      '/v1/postings',
-      { token: admin, query: { kind, enterprise_id: owner, include_closed: true, page_size: 100 } },
+    const r = await api.call(admin, (c) =>
+      c.GET('/v1/postings', {
+        params: { query: { kind, enterprise_id: owner, include_closed: true, page_size: 100 } },
+      }),
     );
-    return r.body.postings?.map((p) => p[kind]).find((p) => p?.title === title)?.id;
+    return r.data?.postings?.map((p) => p[kind]).find((p) => p?.title === title)?.id;
   };
   const guarded =
     <T>(fn: (item: T) => Promise<void>) =>

@@ -1,5 +1,5 @@
 import { describe } from '../api';
-import { type Page, pool, type SeedRun } from '../seed-run';
+import { pool, type SeedRun } from '../seed-run';
 
 /** Co-funding: opens the programmes and takes agreements' applications to approval and disbursement. */
 export async function seedCofunding(run: SeedRun, agreements: Map<string, string>) {
@@ -8,17 +8,14 @@ export async function seedCofunding(run: SeedRun, agreements: Map<string, string
   const programmeIds = new Map<string, string>();
   const known = new Map<string, string>();
   for (let token = ''; ; ) {
-    const page = await api.call<{ programmes?: { id: string; name: string }[] } & Page>(
-      'GET',
-      '/v1/tech/programmes',
-      {
-        token: admin,
-        query: { include_closed: true, page_size: 100, ...(token ? { page_token: token } : {}) },
-      },
+    const page = await api.call(admin, (c) =>
+      c.GET('/v1/tech/programmes', {
+        params: { query: { include_closed: true, page_size: 100, ...(token ? { page_token: token } : {}) } },
+      }),
     );
     if (page.status !== 200) break;
-    for (const p of page.body.programmes ?? []) known.set(p.name, p.id);
-    token = page.body.page?.nextPageToken ?? '';
+    for (const p of page.data?.programmes ?? []) if (p.name && p.id) known.set(p.name, p.id);
+    token = page.data?.page?.nextPageToken ?? '';
     if (!token) break;
   }
   const needed = new Set(plan.applications.filter((a) => agreements.has(a.interest)).map((a) => a.programme));
@@ -33,18 +30,16 @@ export async function seedCofunding(run: SeedRun, agreements: Map<string, string
       }
       // A provincial fund is opened for the application it will fund.
       if (p.openedBy !== 'admin' && !needed.has(p.ref)) return;
-      const id = await create<{ programme?: { id: string } }>(
+      const id = await create(
         '/v1/tech/programmes',
         p.openedBy === 'admin' ? admin : tokens.officer(p.openedBy.province),
-        p.body,
+        (c) => c.POST('/v1/tech/programmes', { body: p.body }),
         (b) => b.programme?.id,
         async () => {
-          const found = await api.call<{ programmes?: { id: string; name: string }[] }>(
-            'GET',
-            '/v1/tech/programmes',
-            { token: admin, query: { include_closed: true, page_size: 100 } },
+          const found = await api.call(admin, (c) =>
+            c.GET('/v1/tech/programmes', { params: { query: { include_closed: true, page_size: 100 } } }),
           );
-          return found.body.programmes?.find((x) => x.name === p.body.name)?.id;
+          return found.data?.programmes?.find((x) => x.name === p.body.name)?.id;
         },
       );
       if (!id) return;
@@ -64,18 +59,21 @@ export async function seedCofunding(run: SeedRun, agreements: Map<string, string
       const programmeId = programmeIds.get(a.programme);
       const applicant = idOf(a.applicant);
       if (!agreementId || !programmeId || !applicant) continue;
-      const applicationId = await create<{ application?: { id: string } }>(
+      const applicationId = await create(
         '/v1/tech/cofunding-applications',
         tokens.enterprise(applicant),
-        { programmeId, agreementId, enterpriseId: applicant, amount: { vnd: a.amountVnd } },
+        (c) =>
+          c.POST('/v1/tech/cofunding-applications', {
+            body: { programmeId, agreementId, enterpriseId: applicant, amount: { vnd: a.amountVnd } },
+          }),
         (b) => b.application?.id,
         async () => {
-          const found = await api.call<{ applications?: { id: string; agreementId: string }[] }>(
-            'GET',
-            '/v1/tech/cofunding-applications',
-            { token: admin, query: { applicant_id: applicant, programme_id: programmeId, page_size: 100 } },
+          const found = await api.call(admin, (c) =>
+            c.GET('/v1/tech/cofunding-applications', {
+              params: { query: { applicant_id: applicant, programme_id: programmeId, page_size: 100 } },
+            }),
           );
-          return found.body.applications?.find((x) => x.agreementId === agreementId)?.id;
+          return found.data?.applications?.find((x) => x.agreementId === agreementId)?.id;
         },
       );
       spent += 1;
@@ -83,16 +81,21 @@ export async function seedCofunding(run: SeedRun, agreements: Map<string, string
       if (!applicationId) continue;
       summary.cofunding.applied += 1;
       const base = `/v1/tech/cofunding-applications/${applicationId}`;
-      const approved = await api.call('POST', `${base}/approval`, {
-        token: tokens.officer(a.decidedBy),
-        idempotent: true,
-      });
+      const onApplication = { params: { path: { applicationId } } };
+      const approved = await api.call(
+        tokens.officer(a.decidedBy),
+        (c) => c.POST('/v1/tech/cofunding-applications/{applicationId}/approval', onApplication),
+        { idempotent: true },
+      );
       spent += 1;
       tick();
       if (
         approved.status !== 200 &&
-        !(await confirm<{ application?: { status?: string } }>(base, admin, (b) =>
-          ['CO_FUNDING_STATUS_APPROVED', 'CO_FUNDING_STATUS_DISBURSED'].includes(b.application?.status ?? ''),
+        !(await confirm(
+          (c) => c.GET('/v1/tech/cofunding-applications/{applicationId}', onApplication),
+          (b) =>
+            b.application?.status === 'CO_FUNDING_STATUS_APPROVED' ||
+            b.application?.status === 'CO_FUNDING_STATUS_DISBURSED',
         ))
       ) {
         fail(describe('POST', `${base}/approval`, approved));
@@ -100,11 +103,16 @@ export async function seedCofunding(run: SeedRun, agreements: Map<string, string
       }
       summary.cofunding.approved += 1;
       if (a.disbursement) {
-        const paid = await api.call('POST', `${base}/disbursements`, {
-          token: tokens.officer(a.decidedBy),
-          body: { amount: { vnd: a.disbursement.amountVnd }, reference: a.disbursement.reference },
-          idempotent: true, // the same payment reference counts once
-        });
+        const { amountVnd, reference } = a.disbursement;
+        const paid = await api.call(
+          tokens.officer(a.decidedBy),
+          (c) =>
+            c.POST('/v1/tech/cofunding-applications/{applicationId}/disbursements', {
+              ...onApplication,
+              body: { amount: { vnd: amountVnd }, reference },
+            }),
+          { idempotent: true }, // the same payment reference counts once
+        );
         spent += 1;
         tick();
         if (paid.status !== 200) fail(describe('POST', `${base}/disbursements`, paid));

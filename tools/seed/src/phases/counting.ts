@@ -1,4 +1,4 @@
-import type { EnterpriseView, Facet, Page, SeedRun } from '../seed-run';
+import type { SeedRun } from '../seed-run';
 import type { RegistrySeeded } from './registry';
 
 /** What the platform holds now, all runs together. */
@@ -6,21 +6,19 @@ export async function countPlatform(run: SeedRun, registry: RegistrySeeded) {
   const { api, admin, summary, phase, tick } = run;
   const { proposalTotal } = registry;
   phase('counting', 1);
-  const totals = await api.call<{ enterprises?: EnterpriseView[]; facets?: Facet[] } & Page>(
-    'GET',
-    '/v1/enterprises',
-    { token: admin, query: { page_size: 1, facet: ['province'] } },
+  const totals = await api.call(admin, (c) =>
+    c.GET('/v1/enterprises', { params: { query: { page_size: 1, facet: ['province'] } } }),
   );
-  summary.platform.enterprises = totals.body.page?.totalSize ?? 0;
+  summary.platform.enterprises = totals.data?.page?.totalSize ?? 0;
   summary.platform.provinces =
-    totals.body.facets?.find((f) => f.name === 'province')?.counts?.filter((c) => c.count > 0).length ?? 0;
+    totals.data?.facets?.find((f) => f.name === 'province')?.counts?.filter((c) => (c.count ?? 0) > 0)
+      .length ?? 0;
   summary.platform.proposals = await proposalTotal();
   summary.platform.established = await proposalTotal('established');
-  const offers = await api.call<{ offers?: unknown[] } & Page>('GET', '/v1/tech/offers', {
-    token: admin,
-    query: { page_size: 100 },
-  });
-  summary.platform.offers = offers.body.page?.totalSize || offers.body.offers?.length || 0;
+  const offers = await api.call(admin, (c) =>
+    c.GET('/v1/tech/offers', { params: { query: { page_size: 100 } } }),
+  );
+  summary.platform.offers = offers.data?.page?.totalSize || offers.data?.offers?.length || 0;
   tick();
   summary.calls = api.calls;
   summary.retries = { ...summary.retries, ...api.retries };

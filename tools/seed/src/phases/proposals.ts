@@ -1,25 +1,10 @@
-import { type ApiResult, describe } from '../api';
-import { type Page, type ProposalView, pool, type SeedRun, sleep } from '../seed-run';
+import { describe } from '../api';
+import { type ProposalView, pool, type SeedRun, sleep } from '../seed-run';
 import type { RegistrySeeded } from './registry';
 
 /** Waits on the event stream for matchmaking's proposals to the run's needs, then answers a deterministic share on both sides. */
 export async function answerProposals(run: SeedRun, registry: RegistrySeeded) {
-  const {
-    api,
-    admin,
-    tokens,
-    summary,
-    plan,
-    pacer,
-    limit,
-    fail,
-    confirm,
-    phase,
-    tick,
-    idOf,
-    report,
-    options,
-  } = run;
+  const { api, tokens, summary, plan, pacer, limit, fail, confirm, phase, tick, idOf, report, options } = run;
   const { capabilityRank, needIds, proposalTotal, baseline } = registry;
   phase('waiting for matchmaking', 1);
   if (needIds.size > 0) {
@@ -77,13 +62,16 @@ export async function answerProposals(run: SeedRun, registry: RegistrySeeded) {
       const asBuyer = tokens.enterprise(buyer);
       const proposals: ProposalView[] = [];
       for (let token = ''; ; ) {
-        const page = await api.call<{ proposals?: ProposalView[] } & Page>('GET', '/v1/proposals', {
-          token: asBuyer,
-          query: { enterprise_id: buyer, page_size: 100, ...(token ? { page_token: token } : {}) },
-        });
+        const page = await api.call(asBuyer, (c) =>
+          c.GET('/v1/proposals', {
+            params: {
+              query: { enterprise_id: buyer, page_size: 100, ...(token ? { page_token: token } : {}) },
+            },
+          }),
+        );
         if (page.status !== 200) return fail(describe('GET', '/v1/proposals', page));
-        proposals.push(...(page.body.proposals ?? []));
-        token = page.body.page?.nextPageToken ?? '';
+        proposals.push(...(page.data?.proposals ?? []));
+        token = page.data?.page?.nextPageToken ?? '';
         if (!token) break;
       }
       spent += 1;
@@ -98,26 +86,29 @@ export async function answerProposals(run: SeedRun, registry: RegistrySeeded) {
           .sort(
             (a, b) =>
               (b.score ?? 0) - (a.score ?? 0) ||
-              (capabilityRank.get(a.capabilityId) ?? Number.MAX_SAFE_INTEGER) -
-                (capabilityRank.get(b.capabilityId) ?? Number.MAX_SAFE_INTEGER) ||
-              a.id.localeCompare(b.id),
+              (capabilityRank.get(a.capabilityId ?? '') ?? Number.MAX_SAFE_INTEGER) -
+                (capabilityRank.get(b.capabilityId ?? '') ?? Number.MAX_SAFE_INTEGER) ||
+              (a.id ?? '').localeCompare(b.id ?? ''),
           );
         if (n.outcome === 'leave' || open.length === 0) continue;
         if (n.outcome === 'decline') {
-          const p = open[open.length - 1] as ProposalView;
-          const path = `/v1/proposals/${p.id}/decline`;
-          const r = await api.call('POST', path, {
-            token: asBuyer,
-            body: { reason: 'Khoảng cách vận chuyển xa, chi phí logistics chưa phù hợp.' },
-            idempotent: true,
-          });
+          const proposalId = (open[open.length - 1] as ProposalView).id ?? '';
+          const path = `/v1/proposals/${proposalId}/decline`;
+          const r = await api.call(
+            asBuyer,
+            (c) =>
+              c.POST('/v1/proposals/{proposalId}/decline', {
+                params: { path: { proposalId } },
+                body: { reason: 'Khoảng cách vận chuyển xa, chi phí logistics chưa phù hợp.' },
+              }),
+            { idempotent: true },
+          );
           spent += 1;
           tick();
           if (
             r.status === 200 ||
-            (await confirm<{ proposal?: ProposalView }>(
-              `/v1/proposals/${p.id}`,
-              admin,
+            (await confirm(
+              (c) => c.GET('/v1/proposals/{proposalId}', { params: { path: { proposalId } } }),
               (x) => x.proposal?.status === 'PROPOSAL_STATUS_DECLINED',
             ))
           )
@@ -126,16 +117,19 @@ export async function answerProposals(run: SeedRun, registry: RegistrySeeded) {
           continue;
         }
         const p = open[0] as ProposalView;
+        const onProposal = { params: { path: { proposalId: p.id ?? '' } } };
         const path = `/v1/proposals/${p.id}/acceptance`;
-        const statusIs = (...statuses: string[]) =>
-          confirm<{ proposal?: ProposalView }>(`/v1/proposals/${p.id}`, admin, (b) =>
-            statuses.includes(b.proposal?.status ?? ''),
+        const statusIs = (...statuses: ProposalView['status'][]) =>
+          confirm(
+            (c) => c.GET('/v1/proposals/{proposalId}', onProposal),
+            (b) => statuses.includes(b.proposal?.status),
           );
+        const accept = (token: string) =>
+          api.call(token, (c) => c.POST('/v1/proposals/{proposalId}/acceptance', onProposal), {
+            idempotent: true,
+          });
         // Accepting again from the same side changes nothing while the proposal is open.
-        const first: ApiResult<{ proposal?: ProposalView }> = await api.call('POST', path, {
-          token: asBuyer,
-          idempotent: true,
-        });
+        const first = await accept(asBuyer);
         spent += 1;
         tick();
         if (
@@ -149,14 +143,11 @@ export async function answerProposals(run: SeedRun, registry: RegistrySeeded) {
           summary.proposals.acceptedByOne += 1;
           continue;
         }
-        const second = await api.call<{ proposal?: ProposalView }>('POST', path, {
-          token: tokens.enterprise(p.supplierEnterpriseId),
-          idempotent: true,
-        });
+        const second = await accept(tokens.enterprise(p.supplierEnterpriseId ?? ''));
         spent += 1;
         tick();
         if (
-          second.body.proposal?.status === 'PROPOSAL_STATUS_ESTABLISHED' ||
+          second.data?.proposal?.status === 'PROPOSAL_STATUS_ESTABLISHED' ||
           (second.status !== 200 && (await statusIs('PROPOSAL_STATUS_ESTABLISHED')))
         )
           summary.proposals.established += 1;

@@ -1,6 +1,13 @@
+import type { operations } from '@lienket/api-client';
 import { describe } from '../api';
 import type { PlannedEnterprise } from '../generate';
-import { type EnterpriseView, type Page, type ProposalView, pool, type SeedRun } from '../seed-run';
+
+/** A proposal status as the list of proposals filters by it. */
+type ProposalStatus = NonNullable<
+  NonNullable<operations['listProposals']['parameters']['query']>['status']
+>[number];
+
+import { pool, type SeedRun } from '../seed-run';
 
 /** Registers enterprises (by their provinces' officers), verifies them, designates lead firms, forms clusters, posts capabilities and needs. */
 export async function seedRegistry(run: SeedRun) {
@@ -27,13 +34,14 @@ export async function seedRegistry(run: SeedRun) {
   phase('checking the registry', 1);
   const existing = new Map<string, string>();
   for (let token = ''; ; ) {
-    const page = await api.call<{ enterprises?: EnterpriseView[] } & Page>('GET', '/v1/enterprises', {
-      token: admin,
-      query: { page_size: 100, ...(token ? { page_token: token } : {}) },
-    });
+    const page = await api.call(admin, (c) =>
+      c.GET('/v1/enterprises', {
+        params: { query: { page_size: 100, ...(token ? { page_token: token } : {}) } },
+      }),
+    );
     if (page.status !== 200) throw new Error(describe('GET', '/v1/enterprises', page));
-    for (const e of page.body.enterprises ?? []) existing.set(e.taxCode, e.id);
-    token = page.body.page?.nextPageToken ?? '';
+    for (const e of page.data?.enterprises ?? []) if (e.taxCode && e.id) existing.set(e.taxCode, e.id);
+    token = page.data?.page?.nextPageToken ?? '';
     if (!token) break;
   }
   tick();
@@ -51,14 +59,15 @@ export async function seedRegistry(run: SeedRun) {
         return;
       }
       await pacer.room();
-      const r = await api.call<{ enterprise: EnterpriseView }>('POST', '/v1/enterprises', {
-        token: tokens.officer(e.province),
-        body: e.body,
-        idempotent: true, // a repeat answers 409, and the enterprise is looked up
-      });
-      if (r.status === 201) {
+      const r = await api.call(
+        tokens.officer(e.province),
+        (c) => c.POST('/v1/enterprises', { body: e.body }),
+        { idempotent: true }, // a repeat answers 409, and the enterprise is looked up
+      );
+      const registered = r.data?.enterprise?.id;
+      if (r.status === 201 && registered) {
         pacer.wrote();
-        ids.set(e.ref, r.body.enterprise.id);
+        ids.set(e.ref, registered);
         created.add(e.ref);
         summary.enterprises.created += 1;
         const kind = e.body.kind.replace('ENTERPRISE_KIND_', '').toLowerCase();
@@ -68,11 +77,12 @@ export async function seedRegistry(run: SeedRun) {
       }
       if (r.status === 409) {
         // Registered meanwhile (another run): find it by name and province, and keep it as it is.
-        const found = await api.call<{ enterprises?: EnterpriseView[] }>('GET', '/v1/enterprises', {
-          token: admin,
-          query: { text: e.body.name.slice(0, 200), province: e.province, page_size: 100 },
-        });
-        const id = found.body.enterprises?.find((x) => x.taxCode === e.body.taxCode)?.id;
+        const found = await api.call(admin, (c) =>
+          c.GET('/v1/enterprises', {
+            params: { query: { text: e.body.name.slice(0, 200), province: [e.province], page_size: 100 } },
+          }),
+        );
+        const id = found.data?.enterprises?.find((x) => x.taxCode === e.body.taxCode)?.id;
         if (id) {
           ids.set(e.ref, id);
           summary.enterprises.existing += 1;
@@ -98,18 +108,22 @@ export async function seedRegistry(run: SeedRun) {
       if (!id || !isNew(e.ref)) return;
       const path = `/v1/enterprises/${id}/verification`;
       await pacer.room();
-      const r = await api.call('POST', path, {
-        token: tokens.officer(e.province),
-        idempotent: true,
-        body:
-          e.verification === 'verify'
-            ? { decision: 'VERIFICATION_DECISION_VERIFY' }
-            : {
-                decision: 'VERIFICATION_DECISION_REJECT',
-                reason: 'Thông tin đăng ký kinh doanh chưa khớp với dữ liệu thuế; đề nghị bổ sung hồ sơ.',
-              },
-      });
-      if (r.status !== 200 && r.body.code !== 'ALREADY_DECIDED') return fail(describe('POST', path, r));
+      const r = await api.call(
+        tokens.officer(e.province),
+        (c) =>
+          c.POST('/v1/enterprises/{enterpriseId}/verification', {
+            params: { path: { enterpriseId: id } },
+            body:
+              e.verification === 'verify'
+                ? { decision: 'VERIFICATION_DECISION_VERIFY' }
+                : {
+                    decision: 'VERIFICATION_DECISION_REJECT',
+                    reason: 'Thông tin đăng ký kinh doanh chưa khớp với dữ liệu thuế; đề nghị bổ sung hồ sơ.',
+                  },
+          }),
+        { idempotent: true },
+      );
+      if (r.status !== 200 && r.problem.code !== 'ALREADY_DECIDED') return fail(describe('POST', path, r));
       if (r.status === 200) pacer.wrote();
       if (e.verification === 'verify') {
         verified.add(e.ref);
@@ -127,10 +141,12 @@ export async function seedRegistry(run: SeedRun) {
       if (!id || !verified.has(e.ref)) return;
       const path = `/v1/enterprises/${id}/lead-firm`;
       await pacer.room();
-      const r = await api.call('PUT', path, {
-        token: tokens.officer(e.province),
-        body: { leadFirm: true },
-      });
+      const r = await api.call(tokens.officer(e.province), (c) =>
+        c.PUT('/v1/enterprises/{enterpriseId}/lead-firm', {
+          params: { path: { enterpriseId: id } },
+          body: { leadFirm: true },
+        }),
+      );
       if (r.status !== 200) return fail(describe('PUT', path, r));
       pacer.wrote();
       summary.leadFirms += 1;
@@ -148,10 +164,13 @@ export async function seedRegistry(run: SeedRun) {
       if (!anchor || !isNew(c.anchor)) return;
       // No lookup (clusters are not listed): a timed-out cluster is reported rather than formed twice.
       await pacer.room();
-      const id = await create<{ cluster?: { id: string } }>(
+      const id = await create(
         '/v1/clusters',
         tokens.enterprise(anchor),
-        { name: c.name, chain: c.chain, anchorEnterpriseId: anchor, memberEnterpriseIds: members },
+        (client) =>
+          client.POST('/v1/clusters', {
+            body: { name: c.name, chain: c.chain, anchorEnterpriseId: anchor, memberEnterpriseIds: members },
+          }),
         (b) => b.cluster?.id,
       );
       if (!id) return;
@@ -170,10 +189,10 @@ export async function seedRegistry(run: SeedRun) {
       const owner = idOf(c.owner);
       if (!owner || !isNew(c.owner)) return;
       await pacer.room();
-      const id = await create<{ capability?: { id: string } }>(
+      const id = await create(
         '/v1/capabilities',
         tokens.enterprise(owner),
-        { ...c.body, enterpriseId: owner },
+        (client) => client.POST('/v1/capabilities', { body: { ...c.body, enterpriseId: owner } }),
         (b) => b.capability?.id,
         findPosting('capability', owner, c.body.title),
       );
@@ -183,12 +202,13 @@ export async function seedRegistry(run: SeedRun) {
       summary.capabilities += 1;
     }),
   );
-  const proposalTotal = async (status?: string) => {
-    const r = await api.call<{ proposals?: ProposalView[] } & Page>('GET', '/v1/proposals', {
-      token: admin,
-      query: { page_size: 1, ...(status ? { status } : {}) },
-    });
-    return r.status === 200 ? (r.body.page?.totalSize ?? r.body.proposals?.length ?? 0) : 0;
+  const proposalTotal = async (status?: ProposalStatus) => {
+    const r = await api.call(admin, (c) =>
+      c.GET('/v1/proposals', {
+        params: { query: { page_size: 1, ...(status ? { status: [status] } : {}) } },
+      }),
+    );
+    return r.status === 200 ? (r.data?.page?.totalSize ?? r.data?.proposals?.length ?? 0) : 0;
   };
   const baseline = await proposalTotal();
   const needIds = new Map<string, string>();
@@ -200,10 +220,10 @@ export async function seedRegistry(run: SeedRun) {
       const owner = idOf(n.owner);
       if (!owner || !isNew(n.owner)) return;
       await pacer.needRoom();
-      const id = await create<{ need?: { id: string } }>(
+      const id = await create(
         '/v1/needs',
         tokens.enterprise(owner),
-        { ...n.body, enterpriseId: owner },
+        (client) => client.POST('/v1/needs', { body: { ...n.body, enterpriseId: owner } }),
         (b) => b.need?.id,
         findPosting('need', owner, n.body.title),
       );

@@ -1,6 +1,6 @@
 import { describe } from '../api';
 import type { PlannedInterest } from '../generate';
-import { type InterestView, type PostingView, pool, type SeedRun } from '../seed-run';
+import { type InterestView, pool, type SeedRun } from '../seed-run';
 
 /** Technology transfer: offers, requests, interests through negotiation to signed agreements. */
 export async function seedTechnology(run: SeedRun) {
@@ -29,28 +29,30 @@ export async function seedTechnology(run: SeedRun) {
     guarded(async (o) => {
       const owner = idOf(o.owner);
       if (!owner || !isNew(o.owner)) return tick();
-      const offerId = await create<{ offer?: { id: string } }>(
+      const offerId = await create(
         '/v1/tech/offers',
         tokens.enterprise(owner),
-        { ...o.body, ownerEnterpriseId: owner },
+        (c) => c.POST('/v1/tech/offers', { body: { ...o.body, ownerEnterpriseId: owner } }),
         (b) => b.offer?.id,
         async () => {
-          const mine = await api.call<{ offers?: PostingView[] }>('GET', '/v1/tech/offers', {
-            token: tokens.enterprise(owner),
-            query: { mine: true, page_size: 100 },
-          });
-          return mine.body.offers?.find((x) => x.title === o.body.title)?.id;
+          const mine = await api.call(tokens.enterprise(owner), (c) =>
+            c.GET('/v1/tech/offers', { params: { query: { mine: true, page_size: 100 } } }),
+          );
+          return mine.data?.offers?.find((x) => x.title === o.body.title)?.id;
         },
       );
       tick();
       if (!offerId) return;
       const path = `/v1/tech/offers/${offerId}/publication`;
-      const published = await api.call('POST', path, { token: tokens.enterprise(owner), idempotent: true });
+      const published = await api.call(
+        tokens.enterprise(owner),
+        (c) => c.POST('/v1/tech/offers/{offerId}/publication', { params: { path: { offerId } } }),
+        { idempotent: true },
+      );
       if (
         published.status !== 200 &&
-        !(await confirm<{ offer?: { status?: string } }>(
-          `/v1/tech/offers/${offerId}`,
-          admin,
+        !(await confirm(
+          (c) => c.GET('/v1/tech/offers/{offerId}', { params: { path: { offerId } } }),
           (b) => b.offer?.status === 'OFFER_STATUS_PUBLISHED',
         ))
       )
@@ -67,17 +69,18 @@ export async function seedTechnology(run: SeedRun) {
     guarded(async (q) => {
       const requester = idOf(q.requester);
       if (!requester || !isNew(q.requester)) return;
-      const id = await create<{ request?: { id: string } }>(
+      const id = await create(
         '/v1/tech/requests',
         tokens.enterprise(requester),
-        { ...q.body, requesterEnterpriseId: requester },
+        (c) => c.POST('/v1/tech/requests', { body: { ...q.body, requesterEnterpriseId: requester } }),
         (b) => b.request?.id,
         async () => {
-          const found = await api.call<{ requests?: PostingView[] }>('GET', '/v1/tech/requests', {
-            token: admin,
-            query: { requester_id: requester, include_closed: true, page_size: 100 },
-          });
-          return found.body.requests?.find((x) => x.title === q.body.title)?.id;
+          const found = await api.call(admin, (c) =>
+            c.GET('/v1/tech/requests', {
+              params: { query: { requester_id: requester, include_closed: true, page_size: 100 } },
+            }),
+          );
+          return found.data?.requests?.find((x) => x.title === q.body.title)?.id;
         },
       );
       if (!id) return;
@@ -106,47 +109,57 @@ export async function seedTechnology(run: SeedRun) {
       const asOwner = tokens.enterprise(owner);
       const asInterested = tokens.enterprise(interested);
       const requestId = i.request ? requestIds.get(i.request) : undefined;
-      const interestId = await create<{ interest?: InterestView }>(
+      const interestId = await create(
         '/v1/tech/interests',
         asInterested,
-        {
-          offerId: offer,
-          enterpriseId: interested,
-          message: i.message,
-          ...(requestId ? { requestId } : {}),
-        },
+        (c) =>
+          c.POST('/v1/tech/interests', {
+            body: {
+              offerId: offer,
+              enterpriseId: interested,
+              message: i.message,
+              ...(requestId ? { requestId } : {}),
+            },
+          }),
         (b) => b.interest?.id,
         async () => {
-          const mine = await api.call<{ interests?: (InterestView & { offerId: string })[] }>(
-            'GET',
-            '/v1/tech/interests',
-            { token: asInterested, query: { enterprise_id: interested, page_size: 100 } },
+          const mine = await api.call(asInterested, (c) =>
+            c.GET('/v1/tech/interests', { params: { query: { enterprise_id: interested, page_size: 100 } } }),
           );
-          return mine.body.interests?.find((x) => x.offerId === offer)?.id;
+          return mine.data?.interests?.find((x) => x.offerId === offer)?.id;
         },
       );
       step();
       if (!interestId) return;
       summary.interests.expressed += 1;
       const base = `/v1/tech/interests/${interestId}`;
+      const onInterest = { params: { path: { interestId } } };
+      const interestIs = (holds: (interest: InterestView) => boolean) =>
+        confirm(
+          (c) => c.GET('/v1/tech/interests/{interestId}', onInterest),
+          (b) => b.interest !== undefined && holds(b.interest),
+        );
       if (i.answer === 'none') {
         summary.interests.pending += 1;
         return;
       }
       const answered =
         i.answer === 'accept'
-          ? await api.call('POST', `${base}/acceptance`, { token: asOwner, idempotent: true })
-          : await api.call('POST', `${base}/decline`, {
-              token: asOwner,
-              body: { reason: i.declineReason },
+          ? await api.call(asOwner, (c) => c.POST('/v1/tech/interests/{interestId}/acceptance', onInterest), {
               idempotent: true,
-            });
+            })
+          : await api.call(
+              asOwner,
+              (c) =>
+                c.POST('/v1/tech/interests/{interestId}/decline', {
+                  ...onInterest,
+                  body: { reason: i.declineReason },
+                }),
+              { idempotent: true },
+            );
       step();
       const wanted = i.answer === 'accept' ? 'INTEREST_STATUS_NEGOTIATING' : 'INTEREST_STATUS_DECLINED';
-      if (
-        answered.status !== 200 &&
-        !(await confirm<{ interest?: InterestView }>(base, admin, (b) => b.interest?.status === wanted))
-      )
+      if (answered.status !== 200 && !(await interestIs((x) => x.status === wanted)))
         return fail(describe('POST', `${base}/${i.answer}`, answered));
       if (i.answer === 'decline') {
         summary.interests.declined += 1;
@@ -154,42 +167,49 @@ export async function seedTechnology(run: SeedRun) {
       }
       summary.interests.accepted += 1;
       for (const m of i.messages) {
-        const sent = await api.call('POST', `${base}/messages`, {
-          token: m.by === 'owner' ? asOwner : asInterested,
-          body: { text: m.text, attachments: m.attachments },
-        });
+        const sent = await api.call(m.by === 'owner' ? asOwner : asInterested, (c) =>
+          c.POST('/v1/tech/interests/{interestId}/messages', {
+            ...onInterest,
+            body: { text: m.text, attachments: m.attachments },
+          }),
+        );
         step();
         if (sent.status !== 200) return fail(describe('POST', `${base}/messages`, sent));
       }
       if (!i.agreement) return;
       // Proposing again replaces unsigned terms, so a repeat is harmless; the last answer names the agreement.
-      const proposed = await api.call<{ interest: InterestView }>('POST', `${base}/agreement`, {
-        token: asOwner,
-        idempotent: true,
-        body: {
-          type: i.agreement.type,
-          value: { vnd: i.agreement.valueVnd },
-          startDate: i.agreement.startDate,
-          termsSummary: i.agreement.termsSummary,
-        },
-      });
+      const terms = i.agreement;
+      const proposed = await api.call(
+        asOwner,
+        (c) =>
+          c.POST('/v1/tech/interests/{interestId}/agreement', {
+            ...onInterest,
+            body: {
+              type: terms.type,
+              value: { vnd: terms.valueVnd },
+              startDate: terms.startDate,
+              termsSummary: terms.termsSummary,
+            },
+          }),
+        { idempotent: true },
+      );
       step();
-      const agreementId = proposed.body.interest?.agreement?.id;
+      const agreementId = proposed.data?.interest?.agreement?.id;
       if (proposed.status !== 200 || !agreementId)
         return fail(describe('POST', `${base}/agreement`, proposed));
-      const signed = await api.call<{ interest: InterestView }>('POST', `${base}/agreement/signature`, {
-        token: asInterested,
-        body: { agreementId },
-        idempotent: true,
-      });
+      const signed = await api.call(
+        asInterested,
+        (c) =>
+          c.POST('/v1/tech/interests/{interestId}/agreement/signature', {
+            ...onInterest,
+            body: { agreementId },
+          }),
+        { idempotent: true },
+      );
       step();
       if (
         signed.status !== 200 &&
-        !(await confirm<{ interest?: InterestView }>(
-          base,
-          admin,
-          (b) => b.interest?.status === 'INTEREST_STATUS_AGREED' && b.interest.agreement?.id === agreementId,
-        ))
+        !(await interestIs((x) => x.status === 'INTEREST_STATUS_AGREED' && x.agreement?.id === agreementId))
       )
         return fail(describe('POST', `${base}/agreement/signature`, signed));
       agreements.set(i.ref, agreementId);
