@@ -1,3 +1,4 @@
+import { type ApiClient, createApiClient, type operations, type Schemas } from '@lienket/api-client';
 import { type Command, commandNames, type Invocation, parseCommandLine, USAGE, UsageError } from './args';
 import {
   type CloudEventJson,
@@ -5,9 +6,16 @@ import {
   formatProblem,
   formatProposalsTable,
   type Problem,
+  type ProposalRow,
   statusName,
 } from './format';
 import { describeError, followStream, StreamRefused } from './sse';
+
+type NeedInput = Schemas['lienket.registry.v1.NeedInput'];
+type CapabilityInput = Schemas['lienket.registry.v1.CapabilityInput'];
+type ProposalStatus = NonNullable<
+  NonNullable<operations['listProposals']['parameters']['query']>['status']
+>[number];
 
 /** Everything the CLI touches outside itself, so tests can stand in for it. */
 export interface Io {
@@ -38,15 +46,10 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** A problem from an error response, or one made up from a response that is not a problem. */
-export async function problemOf(response: Response): Promise<Problem> {
-  const text = await response.text().catch(() => '');
-  try {
-    const body = JSON.parse(text) as unknown;
-    if (body && typeof body === 'object' && ('detail' in body || 'title' in body)) return body as Problem;
-  } catch {
-    // not JSON: described below
-  }
+/** A problem from an error answer (as openapi-fetch read it), or one made up from an answer that is not a problem. */
+export function problemOf(error: unknown, response: Response): Problem {
+  if (error && typeof error === 'object' && ('detail' in error || 'title' in error)) return error as Problem;
+  const text = typeof error === 'string' ? error : '';
   const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
   return {
     status: response.status,
@@ -57,35 +60,31 @@ export async function problemOf(response: Response): Promise<Problem> {
 const authHeaders = (invocation: Invocation): Record<string, string> =>
   invocation.token ? { authorization: `Bearer ${invocation.token}` } : {};
 
-async function call(
+/** The typed client of the gateway (@lienket/api-client), through the CLI's fetch. */
+const clientFor = (invocation: Invocation, io: Io): ApiClient =>
+  createApiClient({
+    baseUrl: invocation.url,
+    ...(invocation.token ? { token: invocation.token } : {}),
+    headers: { accept: 'application/json, application/problem+json' },
+    fetch: (request) => io.fetch(request),
+  });
+
+/** The answer's body; a problem answer throws ApiError, no answer or one that is not JSON throws CliError. */
+async function answerOf<T>(
   invocation: Invocation,
-  io: Io,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  let response: Response;
+  what: string,
+  pending: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T | undefined> {
+  let answer: Awaited<typeof pending>;
   try {
-    response = await io.fetch(`${invocation.url}${path}`, {
-      method,
-      headers: {
-        accept: 'application/json, application/problem+json',
-        ...authHeaders(invocation),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    answer = await pending;
   } catch (error) {
+    if (error instanceof SyntaxError) throw new CliError(`${what} answered something that is not JSON`);
     throw new CliError(`cannot reach ${invocation.url}: ${describeError(error)}`);
   }
-  if (!response.ok) throw new ApiError(await problemOf(response), response.status);
-  const text = await response.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new CliError(`${method} ${path} answered something that is not JSON`);
-  }
+  if (!answer.response.ok)
+    throw new ApiError(problemOf(answer.error, answer.response), answer.response.status);
+  return answer.data;
 }
 
 async function readJsonObject(file: string, io: Io): Promise<Record<string, unknown>> {
@@ -158,7 +157,14 @@ async function tail(
           `${invocation.url}/v1/events/stream is not an event stream (content type "${type}")`,
         );
       }
-      throw new ApiError(await problemOf(error.response), error.status);
+      const text = await error.response.text().catch(() => '');
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: described by problemOf
+      }
+      throw new ApiError(problemOf(body, error.response), error.status);
     }
     throw new CliError(`event stream: ${describeError(error)}`);
   }
@@ -176,38 +182,59 @@ async function execute(invocation: Invocation, io: Io): Promise<number> {
     case 'tail':
       return tail(invocation, command, io);
     case 'post': {
+      // The file is the user's: the gateway validates it and answers a problem the CLI prints.
       const body = await readJsonObject(command.file, io);
-      const path = command.kind === 'need' ? '/v1/needs' : '/v1/capabilities';
-      const created = await call(invocation, io, 'POST', path, body);
-      const posting = created[command.kind] as { id?: string } | undefined;
-      if (!posting?.id) throw new CliError(`the API answered without a ${command.kind} id`);
-      io.stdout(`${posting.id}\n`);
+      const client = clientFor(invocation, io);
+      const created =
+        command.kind === 'need'
+          ? (
+              await answerOf(
+                invocation,
+                'POST /v1/needs',
+                client.POST('/v1/needs', { body: body as NeedInput }),
+              )
+            )?.need
+          : (
+              await answerOf(
+                invocation,
+                'POST /v1/capabilities',
+                client.POST('/v1/capabilities', { body: body as CapabilityInput }),
+              )
+            )?.capability;
+      if (!created?.id) throw new CliError(`the API answered without a ${command.kind} id`);
+      io.stdout(`${created.id}\n`);
       return 0;
     }
     case 'proposals': {
-      const proposals: Record<string, unknown>[] = [];
+      const client = clientFor(invocation, io);
+      // Statuses as typed; the gateway refuses an unknown one with a problem the CLI prints.
+      const status = command.status as ProposalStatus[];
+      const proposals: ProposalRow[] = [];
       let pageToken = '';
       for (let page = 0; page < 50; page += 1) {
-        const query = new URLSearchParams();
-        for (const status of command.status) query.append('status', status);
-        query.set('page_size', '100');
-        if (pageToken) query.set('page_token', pageToken);
-        const answer = await call(invocation, io, 'GET', `/v1/proposals?${query}`);
-        proposals.push(...((answer.proposals as Record<string, unknown>[] | undefined) ?? []));
-        pageToken = String((answer.page as { nextPageToken?: string } | undefined)?.nextPageToken ?? '');
+        const answer = await answerOf(
+          invocation,
+          'GET /v1/proposals',
+          client.GET('/v1/proposals', {
+            params: { query: { status, page_size: 100, ...(pageToken ? { page_token: pageToken } : {}) } },
+          }),
+        );
+        proposals.push(...(answer?.proposals ?? []));
+        pageToken = answer?.page?.nextPageToken ?? '';
         if (!pageToken) break;
       }
       io.stdout(formatProposalsTable(proposals));
       return 0;
     }
     case 'accept': {
-      const answer = await call(
+      const answer = await answerOf(
         invocation,
-        io,
-        'POST',
-        `/v1/proposals/${encodeURIComponent(command.proposalId)}/acceptance`,
+        'POST acceptance',
+        clientFor(invocation, io).POST('/v1/proposals/{proposalId}/acceptance', {
+          params: { path: { proposalId: command.proposalId } },
+        }),
       );
-      const proposal = (answer.proposal ?? {}) as { id?: string; status?: string };
+      const proposal = answer?.proposal ?? {};
       const status = statusName(proposal.status);
       const note =
         status === 'established'
@@ -219,16 +246,15 @@ async function execute(invocation: Invocation, io: Io): Promise<number> {
       return 0;
     }
     case 'decline': {
-      const answer = await call(
+      const answer = await answerOf(
         invocation,
-        io,
-        'POST',
-        `/v1/proposals/${encodeURIComponent(command.proposalId)}/decline`,
-        {
-          reason: command.reason,
-        },
+        'POST decline',
+        clientFor(invocation, io).POST('/v1/proposals/{proposalId}/decline', {
+          params: { path: { proposalId: command.proposalId } },
+          body: { reason: command.reason },
+        }),
       );
-      const proposal = (answer.proposal ?? {}) as { id?: string; status?: string };
+      const proposal = answer?.proposal ?? {};
       io.stdout(`${proposal.id ?? command.proposalId}: ${statusName(proposal.status)}\n`);
       return 0;
     }

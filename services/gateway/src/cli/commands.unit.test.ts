@@ -17,12 +17,15 @@ function harness(
   const stop = new AbortController();
   const io: Io = {
     env: { LIENKET_URL: 'http://gw.test', LIENKET_TOKEN: 'tok', ...env },
-    fetch: (async (url: string, init: RequestInit = {}) => {
+    // The typed client passes a Request; the event stream a URL and options.
+    fetch: (async (input: string | Request, init: RequestInit = {}) => {
+      const sent = input instanceof Request ? input : new Request(input, init);
+      const text = await sent.text();
       const request: Seen = {
-        method: init.method ?? 'GET',
-        url,
-        headers: (init.headers ?? {}) as Record<string, string>,
-        ...(init.body ? { body: JSON.parse(String(init.body)) } : {}),
+        method: sent.method,
+        url: sent.url,
+        headers: Object.fromEntries(sent.headers),
+        ...(text ? { body: JSON.parse(text) } : {}),
       };
       seen.push(request);
       const answer = answers.shift();

@@ -1,15 +1,7 @@
-/** RFC 9457 problem details as the gateway writes them (English and Vietnamese). */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  detail_vi?: string;
-  code?: string;
-  instance?: string;
-  request_id?: string;
-  errors?: { field?: string; reason?: string; message?: string; message_vi?: string }[];
-}
+import type { Problem as DocumentProblem, Schemas } from '@lienket/api-client';
+
+/** RFC 9457 problem details as the gateway writes them (English and Vietnamese); any field may be missing. */
+export type Problem = Partial<DocumentProblem>;
 
 /** A CloudEvent in JSON (structured mode), as the stream delivers it. */
 export interface CloudEventJson {
@@ -112,12 +104,11 @@ export function formatEventLine(event: CloudEventJson, fallbackType = 'message')
   return [shortTime(event.time), type, facts.join(' ')].filter(Boolean).join('  ');
 }
 
-export interface ProposalRow {
-  id?: string;
-  status?: string;
-  score?: number;
-  reason?: string;
-}
+/** What the table shows of a proposal. */
+export type ProposalRow = Pick<
+  Schemas['lienket.matchmaking.v1.Proposal'],
+  'id' | 'status' | 'score' | 'reason'
+>;
 
 /** The caller's proposals as an aligned table: id, status, score, reason. */
 export function formatProposalsTable(proposals: readonly ProposalRow[]): string {
