@@ -1,15 +1,8 @@
+import { createApiClient, type Problem as DocumentProblem } from '@lienket/api-client';
 import type { Lang } from './i18n';
 
-/** An RFC 9457 problem as the gateway sends it. */
-export interface Problem {
-  status: number;
-  title?: string;
-  detail?: string;
-  detail_vi?: string;
-  code?: string;
-  request_id?: string;
-  errors?: { field: string; reason?: string; message?: string; message_vi?: string }[];
-}
+/** An RFC 9457 problem as the gateway sends it (any field but the status may be missing). */
+export type Problem = Partial<DocumentProblem> & { status: number };
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -46,34 +39,35 @@ export function queryString(query: Query): string {
   return text ? `?${text}` : '';
 }
 
-/** One call to the gateway: JSON in and out, problems thrown as ApiError. */
-export async function api<T>(
-  path: string,
-  options: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal } = {},
-): Promise<T> {
-  const response = await fetch(`${path}${options.query ? queryString(options.query) : ''}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      accept: 'application/json, application/problem+json',
-      ...authHeader(),
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : {};
-  } catch {
-    json = { status: response.status, detail: text.slice(0, 200) };
-  }
-  if (!response.ok) {
-    const problem = { status: response.status, ...(json as Partial<Problem>) } as Problem;
+/**
+ * The gateway's API, typed by its OpenAPI document (@lienket/api-client): a path, parameter or body the document
+ * does not have does not compile. Every call carries the current token.
+ */
+export const client = createApiClient({
+  token: () => currentToken,
+  headers: { accept: 'application/json, application/problem+json' },
+  // Empty values are left out, as from every link of the portal (`?text=` means no text).
+  querySerializer: (query) => queryString(query as Query).slice(1),
+});
+client.use({
+  onResponse({ response }) {
     if (response.status === 401 && currentToken) onUnauthenticated?.();
-    throw new ApiError(problem);
+  },
+});
+
+/** The body of a call's answer; a problem answer throws ApiError. */
+export async function answer<T>(
+  pending: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await pending;
+  if (!response.ok) {
+    const problem =
+      error && typeof error === 'object'
+        ? (error as Partial<Problem>)
+        : { detail: String(error ?? response.statusText).slice(0, 200) };
+    throw new ApiError({ ...problem, status: response.status });
   }
-  return json as T;
+  return data as T;
 }
 
 /** The problem's message in the current language. */
@@ -99,11 +93,11 @@ export function fieldErrors(
   const out: Record<string, string[]> = {};
   if (!(error instanceof ApiError)) return out;
   for (const violation of error.problem.errors ?? []) {
-    const segments = violation.field.split('.').map((s) => s.replace(/\[\d+\]$/, ''));
+    const segments = (violation.field ?? '').split('.').map((s) => s.replace(/\[\d+\]$/, ''));
     const field = fields.find((name) => segments.includes(name)) ?? '';
     let text = (lang === 'vi' ? violation.message_vi : violation.message) ?? violation.message ?? '';
     const label = labels[field];
-    if (label) text = text.split(violation.field).join(`“${label}”`);
+    if (label && violation.field) text = text.split(violation.field).join(`“${label}”`);
     out[field] = [...(out[field] ?? []), text];
   }
   return out;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api';
+import { answer, client } from './api';
 import type { Enterprise } from './types';
 
 // Public profiles change rarely: one request per enterprise per page load.
@@ -8,8 +8,10 @@ const cache = new Map<string, Promise<Enterprise | undefined>>();
 export function fetchEnterprise(id: string): Promise<Enterprise | undefined> {
   let pending = cache.get(id);
   if (!pending) {
-    pending = api<{ enterprise?: Enterprise }>(`/v1/enterprises/${encodeURIComponent(id)}`).then(
-      (r) => r.enterprise,
+    pending = answer(
+      client.GET('/v1/enterprises/{enterpriseId}', { params: { path: { enterpriseId: id } } }),
+    ).then(
+      (r) => r?.enterprise as Enterprise | undefined,
       () => {
         cache.delete(id);
         return undefined;

@@ -1,11 +1,12 @@
-import { api } from './api';
+import type { Schemas } from '@lienket/api-client';
+import { answer, client } from './api';
 import type { Session } from './auth';
 import {
   type Enterprise,
+  type Facet,
   type ListProposalsResponse,
   num,
   type SearchEnterprisesResponse,
-  type SearchOffersResponse,
   type SearchPostingsResponse,
 } from './types';
 
@@ -43,13 +44,16 @@ export interface ProvinceFigures {
 type OpenApi = { paths?: Record<string, unknown> };
 let openApi: Promise<string[]> | undefined;
 const documentPaths = () => {
-  openApi ??= api<OpenApi>('/openapi.json').then(
-    (d) => Object.keys(d.paths ?? {}),
-    () => {
-      openApi = undefined;
-      return [];
-    },
-  );
+  // The document itself is not one of its paths: a plain read.
+  openApi ??= fetch('/openapi.json', { headers: { accept: 'application/json' } })
+    .then((r) => (r.ok ? (r.json() as Promise<OpenApi>) : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .then(
+      (d) => Object.keys(d.paths ?? {}),
+      () => {
+        openApi = undefined;
+        return [];
+      },
+    );
   return openApi;
 };
 
@@ -61,51 +65,38 @@ async function insightsRoutes() {
   return summary ? { summary, matrix } : undefined;
 }
 
-type Count = number | string | undefined;
-interface Uptake {
-  offersPublished?: Count;
-  interestsExpressed?: Count;
-  interestsReceived?: Count;
-  agreementsSigned?: Count;
-}
-interface InsightsSummary {
-  postings?: { openNeeds?: Count; openCapabilities?: Count };
-  unmetDemand?: { unmetNeeds?: Count };
-  funnel?: { proposed?: Count; accepted?: Count; established?: Count };
-  techTransfer?: Uptake;
-  cleanerTechTransfer?: Uptake;
-  linkages?: { linkages?: Count };
-  partners?: { partnerProvince: string; buysFrom?: Count; suppliesTo?: Count }[];
-  leadFirms?: { enterpriseId: string; name?: string; linkages?: Count; leadFirm?: boolean }[];
-  enterprises?: { registered?: Count; leadFirms?: Count };
-}
-interface InsightsMatrix {
-  rows?: { buyerProvince: string; supplierProvince: string; linkages?: Count }[];
-}
+type InsightsSummary = Schemas['lienket.insights.v1.GetProvinceSummaryResponse'];
+type InsightsMatrix = Schemas['lienket.insights.v1.GetLinkageMatrixResponse'];
 
 /** The designated lead firms and the needs by category: the register has them, for any source. */
 async function fromRegister(code: string, signal: AbortSignal) {
   const [needs, capabilities, enterprises, leadFirms] = await Promise.all([
-    api<SearchPostingsResponse>('/v1/postings', {
-      query: { kind: 'need', province: [code], facet: ['category'], page_size: 1 },
-      signal,
-    }),
-    api<SearchPostingsResponse>('/v1/postings', {
-      query: { kind: 'capability', province: [code], page_size: 1 },
-      signal,
-    }),
-    api<SearchEnterprisesResponse>('/v1/enterprises', { query: { province: [code], page_size: 1 }, signal }),
-    api<SearchEnterprisesResponse>('/v1/enterprises', {
-      query: { province: [code], lead_firm: true, page_size: 50 },
-      signal,
-    }),
+    answer(
+      client.GET('/v1/postings', {
+        params: { query: { kind: 'need', province: [code], facet: ['category'], page_size: 1 } },
+        signal,
+      }),
+    ),
+    answer(
+      client.GET('/v1/postings', {
+        params: { query: { kind: 'capability', province: [code], page_size: 1 } },
+        signal,
+      }),
+    ),
+    answer(client.GET('/v1/enterprises', { params: { query: { province: [code], page_size: 1 } }, signal })),
+    answer(
+      client.GET('/v1/enterprises', {
+        params: { query: { province: [code], lead_firm: true, page_size: 50 } },
+        signal,
+      }),
+    ) as Promise<SearchEnterprisesResponse | undefined>,
   ]);
   return {
-    openNeeds: num(needs.page?.totalSize),
-    openCapabilities: num(capabilities.page?.totalSize),
-    enterprises: num(enterprises.page?.totalSize),
+    openNeeds: num(needs?.page?.totalSize),
+    openCapabilities: num(capabilities?.page?.totalSize),
+    enterprises: num(enterprises?.page?.totalSize),
     needsByCategory: facetRows(needs, 'category'),
-    leadFirms: (leadFirms.enterprises ?? []).map((e: Enterprise) => ({ id: e.id, name: e.name })),
+    leadFirms: (leadFirms?.enterprises ?? []).map((e: Enterprise) => ({ id: e.id, name: e.name })),
   };
 }
 
@@ -115,20 +106,25 @@ async function fromInsights(
   signal: AbortSignal,
 ): Promise<ProvinceFigures> {
   const [summary, matrix, register] = await Promise.all([
-    api<InsightsSummary>(routes.summary.replace(/\{[^}]+\}/, encodeURIComponent(code)), { signal }),
-    routes.matrix ? api<InsightsMatrix>(routes.matrix, { signal }) : Promise.resolve(undefined),
+    // JSON unless format=csv is asked for.
+    answer(
+      client.GET('/v1/insights/provinces/{province}', { params: { path: { province: code } }, signal }),
+    ).then((s) => (s ?? {}) as InsightsSummary),
+    routes.matrix
+      ? (answer(client.GET('/v1/insights/linkage-matrix', { signal })) as Promise<InsightsMatrix | undefined>)
+      : Promise.resolve(undefined),
     fromRegister(code, signal),
   ]);
   // The whole country's matrix when the gateway has it, else the province's own partners.
   const cells: LinkageCell[] = matrix?.rows
     ? matrix.rows.map((r) => ({
-        buyer: r.buyerProvince,
-        supplier: r.supplierProvince,
+        buyer: r.buyerProvince ?? '',
+        supplier: r.supplierProvince ?? '',
         count: num(r.linkages),
       }))
     : (summary.partners ?? []).flatMap((p) => [
-        { buyer: code, supplier: p.partnerProvince, count: num(p.buysFrom) },
-        { buyer: p.partnerProvince, supplier: code, count: num(p.suppliesTo) },
+        { buyer: code, supplier: p.partnerProvince ?? '', count: num(p.buysFrom) },
+        { buyer: p.partnerProvince ?? '', supplier: code, count: num(p.suppliesTo) },
       ]);
   return {
     source: 'insights',
@@ -138,8 +134,8 @@ async function fromInsights(
     enterprises: num(summary.enterprises?.registered),
     leadFirms: register.leadFirms,
     topFirms: (summary.leadFirms ?? []).map((f) => ({
-      id: f.enterpriseId,
-      name: f.name || f.enterpriseId,
+      id: f.enterpriseId ?? '',
+      name: f.name || (f.enterpriseId ?? ''),
       linkages: num(f.linkages),
       leadFirm: f.leadFirm === true,
     })),
@@ -160,9 +156,9 @@ async function fromInsights(
   };
 }
 
-const facetRows = (response: SearchPostingsResponse, name: string) =>
-  (response.facets?.find((f) => f.name === name)?.counts ?? [])
-    .map((c) => ({ value: c.value, count: num(c.count) }))
+const facetRows = (response: { facets?: Facet[] } | undefined, name: string) =>
+  (response?.facets?.find((f) => f.name === name)?.counts ?? [])
+    .map((c) => ({ value: c.value ?? '', count: num(c.count) }))
     .filter((c) => c.value && c.count > 0)
     .sort((a, b) => b.count - a.count);
 
@@ -191,14 +187,15 @@ async function fromRest(
     session?.role === 'admin' || (session?.role === 'province' && session.provinceCode === code);
   const [register, offers, cleanerOffers] = await Promise.all([
     fromRegister(code, signal),
-    api<SearchOffersResponse>('/v1/tech/offers', {
-      query: { owner_province: [code], page_size: 1 },
-      signal,
-    }).catch(() => undefined),
-    api<SearchOffersResponse>('/v1/tech/offers', {
-      query: { owner_province: [code], cleaner_production: true, page_size: 1 },
-      signal,
-    }).catch(() => undefined),
+    answer(
+      client.GET('/v1/tech/offers', { params: { query: { owner_province: [code], page_size: 1 } }, signal }),
+    ).catch(() => undefined),
+    answer(
+      client.GET('/v1/tech/offers', {
+        params: { query: { owner_province: [code], cleaner_production: true, page_size: 1 } },
+        signal,
+      }),
+    ).catch(() => undefined),
   ]);
   const figures: ProvinceFigures = {
     source: 'rest',
@@ -212,16 +209,20 @@ async function fromRest(
 
   // An officer sees the linkages touching the province; an admin sees every one, so the whole matrix.
   const established = await allPages(async (token) => {
-    const page = await api<ListProposalsResponse>('/v1/proposals', {
-      query: {
-        province_code: session?.role === 'province' ? code : undefined,
-        status: ['established'],
-        page_size: 100,
-        page_token: token,
-      },
-      signal,
-    });
-    return { items: page.proposals ?? [], next: page.page?.nextPageToken ?? '' };
+    const page = (await answer(
+      client.GET('/v1/proposals', {
+        params: {
+          query: {
+            province_code: session?.role === 'province' ? code : undefined,
+            status: ['established'],
+            page_size: 100,
+            page_token: token,
+          },
+        },
+        signal,
+      }),
+    )) as ListProposalsResponse | undefined;
+    return { items: page?.proposals ?? [], next: page?.page?.nextPageToken ?? '' };
   });
   const counts = new Map<string, LinkageCell>();
   for (const p of established) {
@@ -234,11 +235,13 @@ async function fromRest(
   }
   const linked = new Set(established.map((p) => p.needId));
   const openNeeds = await allPages(async (token) => {
-    const page = await api<SearchPostingsResponse>('/v1/postings', {
-      query: { kind: 'need', province: [code], page_size: 100, page_token: token },
-      signal,
-    });
-    return { items: page.postings ?? [], next: page.page?.nextPageToken ?? '' };
+    const page = (await answer(
+      client.GET('/v1/postings', {
+        params: { query: { kind: 'need', province: [code], page_size: 100, page_token: token } },
+        signal,
+      }),
+    )) as SearchPostingsResponse | undefined;
+    return { items: page?.postings ?? [], next: page?.page?.nextPageToken ?? '' };
   });
   figures.unmetNeeds = openNeeds.filter((p) => p.need && !linked.has(p.need.id)).length;
   figures.linkages = {

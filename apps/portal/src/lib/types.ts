@@ -1,168 +1,59 @@
-// The proto3 JSON shapes the portal reads (fields at their default value are left out by the gateway).
+// The shapes the portal reads, from the gateway's OpenAPI document (@lienket/api-client): proto3 JSON, where
+// fields at their default value are left out. Where a screen relies on a field every answer has (ids, titles,
+// names), it is marked present here; a field the document no longer has stops the build.
+import type { Schemas } from '@lienket/api-client';
 
-export interface Quantity {
-  value?: number;
-  unit?: string;
-}
+/** `T` with the fields `K` (which must be fields of `T`) present. */
+type Having<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
 
-export interface PageResponse {
-  nextPageToken?: string;
-  totalSize?: number | string;
-}
+export type Quantity = Schemas['lienket.common.v1.Quantity'];
+export type PageResponse = Schemas['lienket.common.v1.PageResponse'];
+export type FacetCount = Schemas['lienket.registry.v1.FacetCount'];
+export type Facet = Schemas['lienket.registry.v1.Facet'];
 
-export interface FacetCount {
-  value: string;
-  count?: number | string;
-}
-
-export interface Facet {
-  name: string;
-  counts?: FacetCount[];
-}
-
-export interface Need {
-  id: string;
-  enterpriseId: string;
-  title: string;
-  description?: string;
-  category?: string;
-  hsCodes?: string[];
-  vsicCodes?: string[];
-  quantityPerMonth?: Quantity;
-  deadline?: string;
-  validUntil?: string;
-  status?: string;
-  province?: string;
-  createdAt?: string;
-}
-
-export interface Capability {
-  id: string;
-  enterpriseId: string;
-  title: string;
-  description?: string;
-  hsCodes?: string[];
-  vsicCodes?: string[];
-  monthlyCapacity?: Quantity;
-  leadTimeDays?: number;
-  certifications?: string[];
-  validUntil?: string;
-  status?: string;
-  province?: string;
-  createdAt?: string;
-}
-
+export type Need = Having<Schemas['lienket.registry.v1.Need'], 'id' | 'enterpriseId' | 'title'>;
+export type Capability = Having<Schemas['lienket.registry.v1.Capability'], 'id' | 'enterpriseId' | 'title'>;
 export type Posting = { need: Need; capability?: undefined } | { capability: Capability; need?: undefined };
 
-export interface SearchPostingsResponse {
+export type SearchPostingsResponse = Omit<
+  Schemas['lienket.registry.v1.SearchPostingsResponse'],
+  'postings'
+> & {
   postings?: Posting[];
-  page?: PageResponse;
-  facets?: Facet[];
-}
+};
 
-export interface Enterprise {
-  id: string;
-  taxCode?: string;
-  name: string;
-  kind?: string;
-  supportingIndustry?: boolean;
-  leadFirm?: boolean;
-  province?: { code?: string; legacyCode?: string; name?: string };
-  region?: string;
-  address?: string;
-  primaryVsic?: string;
-  vsicCodes?: string[];
-  sizeBand?: string;
-  recognitions?: { kind?: string; level?: string; year?: number; product?: string }[];
-  verification?: { status?: string };
-}
-
-export interface SearchEnterprisesResponse {
+export type Enterprise = Having<Schemas['lienket.registry.v1.Enterprise'], 'id' | 'name'>;
+export type SearchEnterprisesResponse = Omit<
+  Schemas['lienket.registry.v1.SearchEnterprisesResponse'],
+  'enterprises'
+> & {
   enterprises?: Enterprise[];
-  page?: PageResponse;
-  facets?: Facet[];
-}
+};
 
-export interface ScoreComponent {
-  name: string;
-  value?: number;
-  weight?: number;
-  contribution?: number;
-  detail?: string;
-  detailVi?: string;
-}
-
-export interface Proposal {
-  id: string;
-  needId: string;
-  capabilityId: string;
-  buyerEnterpriseId: string;
-  supplierEnterpriseId: string;
-  buyerProvince?: string;
-  supplierProvince?: string;
-  score?: number;
-  components?: ScoreComponent[];
-  reason?: string;
-  reasonVi?: string;
-  status?: string;
-  buyerAcceptedAt?: string;
-  supplierAcceptedAt?: string;
-  declinedBy?: string;
-  declineReason?: string;
-  createdAt?: string;
-  expiresAt?: string;
-  hsCodes?: string[];
-  vsicCodes?: string[];
-  category?: string;
-}
-
-export interface ListProposalsResponse {
+export type ScoreComponent = Schemas['lienket.matchmaking.v1.ScoreComponent'];
+export type Proposal = Having<
+  Schemas['lienket.matchmaking.v1.Proposal'],
+  'id' | 'needId' | 'capabilityId' | 'buyerEnterpriseId' | 'supplierEnterpriseId'
+>;
+export type ListProposalsResponse = Omit<
+  Schemas['lienket.matchmaking.v1.ListProposalsResponse'],
+  'proposals'
+> & {
   proposals?: Proposal[];
-  page?: PageResponse;
-}
+};
 
-export interface Offer {
-  id: string;
-  ownerEnterpriseId?: string;
-  ownerProvince?: string;
-  ownerRegion?: string;
-  anonymous?: boolean;
-  title: string;
-  summary?: string;
-  hsCodes?: string[];
-  vsicCodes?: string[];
-  keywords?: string[];
-  readinessLevel?: number;
-  transferModes?: string[];
-  cleanerProduction?: boolean;
-  pollutionTreatment?: boolean;
-  validUntil?: string;
-  status?: string;
-  publishedAt?: string;
-}
-
-export interface SearchOffersResponse {
+export type Offer = Having<Schemas['lienket.techtransfer.v1.Offer'], 'id' | 'title'>;
+export type SearchOffersResponse = Omit<Schemas['lienket.techtransfer.v1.SearchOffersResponse'], 'offers'> & {
   offers?: Offer[];
-  page?: PageResponse;
-}
+};
 
-export interface Interest {
-  id: string;
-  offerId: string;
-  offerTitle?: string;
-  ownerEnterpriseId?: string;
-  ownerProvince?: string;
-  interestedEnterpriseId?: string;
-  interestedProvince?: string;
-  message?: string;
-  status?: string;
-  createdAt?: string;
-}
-
-export interface ListInterestsResponse {
+export type Interest = Having<Schemas['lienket.techtransfer.v1.Interest'], 'id' | 'offerId'>;
+export type ListInterestsResponse = Omit<
+  Schemas['lienket.techtransfer.v1.ListInterestsResponse'],
+  'interests'
+> & {
   interests?: Interest[];
-  page?: PageResponse;
-}
+};
 
 /** A public event as CloudEvents JSON. */
 export interface CloudEvent {

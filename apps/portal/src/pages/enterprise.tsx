@@ -1,6 +1,6 @@
 import { PostingCard } from '../components/posting-card';
 import { ErrorNotice, Loading, PageTitle } from '../components/ui';
-import { api } from '../lib/api';
+import { answer, client } from '../lib/api';
 import { enumLabel, useI18n } from '../lib/i18n';
 import { useLoad } from '../lib/load';
 import { provinceName, regionName, vsicName } from '../lib/reference';
@@ -9,17 +9,24 @@ import type { Enterprise, Posting, SearchPostingsResponse } from '../lib/types';
 
 async function loadEnterprise(id: string, signal: AbortSignal) {
   const [enterprise, needs, capabilities] = await Promise.all([
-    api<{ enterprise: Enterprise }>(`/v1/enterprises/${encodeURIComponent(id)}`, {
-      signal,
-    }).then((r) => r.enterprise),
-    api<SearchPostingsResponse>('/v1/postings', {
-      query: { kind: 'need', enterprise_id: id, page_size: 50 },
-      signal,
-    }),
-    api<SearchPostingsResponse>('/v1/postings', {
-      query: { kind: 'capability', enterprise_id: id, page_size: 50 },
-      signal,
-    }),
+    answer(
+      client.GET('/v1/enterprises/{enterpriseId}', { params: { path: { enterpriseId: id } }, signal }),
+    ).then(
+      // A missing enterprise is a 404, thrown.
+      (r) => r?.enterprise as Enterprise,
+    ),
+    answer(
+      client.GET('/v1/postings', {
+        params: { query: { kind: 'need', enterprise_id: id, page_size: 50 } },
+        signal,
+      }),
+    ) as Promise<SearchPostingsResponse>,
+    answer(
+      client.GET('/v1/postings', {
+        params: { query: { kind: 'capability', enterprise_id: id, page_size: 50 } },
+        signal,
+      }),
+    ) as Promise<SearchPostingsResponse>,
   ]);
   return { enterprise, postings: [...(needs.postings ?? []), ...(capabilities.postings ?? [])] as Posting[] };
 }

@@ -1,13 +1,14 @@
+import type { Schemas } from '@lienket/api-client';
 import type { InputHTMLAttributes } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { PostingCard } from '../components/posting-card';
 import { ErrorNotice, Field, Loading, Notice, PageTitle } from '../components/ui';
-import { api, fieldErrors, problemMessage } from '../lib/api';
+import { answer, client, fieldErrors, problemMessage } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { enumLabel, useI18n } from '../lib/i18n';
 import { useLoad } from '../lib/load';
 import type { Route } from '../lib/router';
-import type { Capability, Need, Posting, SearchPostingsResponse } from '../lib/types';
+import type { Posting, SearchPostingsResponse } from '../lib/types';
 
 const CATEGORIES = ['material', 'component', 'outsourcing', 'equipment', 'technology', 'service'] as const;
 const FIELDS = [
@@ -60,12 +61,9 @@ const codes = (text: string) =>
 // A date field means the end of that day, Vietnam time.
 const endOfDay = (date: string) => (date ? new Date(`${date}T23:59:59+07:00`).toISOString() : undefined);
 
-/** The proto3 JSON body of the draft; what is left empty is left out, and the gateway says what is missing. */
-function bodyOf(draft: Draft, enterpriseId: string): Record<string, unknown> {
-  const quantity = draft.quantity.trim()
-    ? { value: Number(draft.quantity.replace(',', '.')), unit: draft.unit.trim() }
-    : undefined;
-  const common = {
+/** What a need and a capability share in the draft's body. */
+function commonOf(draft: Draft, enterpriseId: string) {
+  return {
     enterpriseId,
     title: draft.title,
     description: draft.description,
@@ -73,19 +71,39 @@ function bodyOf(draft: Draft, enterpriseId: string): Record<string, unknown> {
     vsicCodes: codes(draft.vsicCodes),
     ...(draft.validUntil ? { validUntil: endOfDay(draft.validUntil) } : {}),
   };
-  if (draft.kind === 'need')
-    return {
-      ...common,
-      ...(draft.category ? { category: `NEED_CATEGORY_${draft.category.toUpperCase()}` } : {}),
-      ...(quantity ? { quantityPerMonth: quantity } : {}),
-      ...(draft.deadline ? { deadline: endOfDay(draft.deadline) } : {}),
-    };
+}
+
+const quantityOf = (draft: Draft) =>
+  draft.quantity.trim()
+    ? { value: Number(draft.quantity.replace(',', '.')), unit: draft.unit.trim() }
+    : undefined;
+
+/** The proto3 JSON body of a need; what is left empty is left out, and the gateway says what is missing. */
+function needBodyOf(draft: Draft, enterpriseId: string): Schemas['lienket.registry.v1.NeedInput'] {
+  const quantity = quantityOf(draft);
   return {
-    ...common,
+    ...commonOf(draft, enterpriseId),
+    // The category is one of the form's options, named as the document names them.
+    ...(draft.category ? { category: `NEED_CATEGORY_${draft.category.toUpperCase()}` as NeedCategory } : {}),
+    ...(quantity ? { quantityPerMonth: quantity } : {}),
+    ...(draft.deadline ? { deadline: endOfDay(draft.deadline) } : {}),
+  };
+}
+
+/** The proto3 JSON body of a capability. */
+function capabilityBodyOf(
+  draft: Draft,
+  enterpriseId: string,
+): Schemas['lienket.registry.v1.CapabilityInput'] {
+  const quantity = quantityOf(draft);
+  return {
+    ...commonOf(draft, enterpriseId),
     ...(quantity ? { monthlyCapacity: quantity } : {}),
     ...(draft.leadTimeDays.trim() ? { leadTimeDays: Math.round(Number(draft.leadTimeDays)) } : {}),
   };
 }
+
+type NeedCategory = NonNullable<Schemas['lienket.registry.v1.NeedInput']['category']>;
 
 const controlOf: Partial<Record<FieldName, keyof Draft>> = {
   quantityPerMonth: 'quantity',
@@ -125,14 +143,14 @@ function PostingForm({ enterpriseId, onPosted }: { enterpriseId: string; onPoste
     e.preventDefault();
     setBusy(true);
     try {
-      const path = draft.kind === 'need' ? '/v1/needs' : '/v1/capabilities';
-      const result = await api<{ need?: Need; capability?: Capability }>(path, {
-        method: 'POST',
-        body: bodyOf(draft, enterpriseId),
-      });
+      const posted =
+        draft.kind === 'need'
+          ? (await answer(client.POST('/v1/needs', { body: needBodyOf(draft, enterpriseId) })))?.need
+          : (await answer(client.POST('/v1/capabilities', { body: capabilityBodyOf(draft, enterpriseId) })))
+              ?.capability;
       setError(undefined);
       setDraft({ ...emptyDraft, kind: draft.kind });
-      onPosted((result.need ?? result.capability)?.title ?? draft.title);
+      onPosted(posted?.title ?? draft.title);
     } catch (caught) {
       setError(caught);
       requestAnimationFrame(() => summary.current?.focus());
@@ -288,19 +306,22 @@ function MyPosting({ posting, onDone }: { posting: Posting; onDone(message: stri
   const [busy, setBusy] = useState(false);
   const item = posting.need ?? posting.capability;
   const open = item.status?.endsWith('_OPEN') ?? false;
-  const act = async (path: string, body: unknown, message: (r: { capability?: Capability }) => string) => {
+  const act = async <T,>(
+    send: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+    message: (r: T | undefined) => string,
+  ) => {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await api<{ capability?: Capability }>(path, { method: 'POST', body });
-      onDone(message(result));
+      onDone(message(await answer(send())));
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
   };
-  const id = encodeURIComponent(item.id);
+  const onCapability = { params: { path: { capabilityId: item.id } } };
+  const onNeed = { params: { path: { needId: item.id } } };
   return (
     <div class="my-posting" data-posting={item.id}>
       <PostingCard posting={posting}>
@@ -314,8 +335,9 @@ function MyPosting({ posting, onDone }: { posting: Posting; onDone(message: stri
                   class="button"
                   disabled={busy}
                   onClick={() =>
-                    act(`/v1/capabilities/${id}/renewal`, {}, (r) =>
-                      t('my.renewed', { date: date(r.capability?.validUntil) }),
+                    act(
+                      () => client.POST('/v1/capabilities/{capabilityId}/renewal', onCapability),
+                      (r) => t('my.renewed', { date: date(r?.capability?.validUntil) }),
                     )
                   }
                 >
@@ -325,7 +347,16 @@ function MyPosting({ posting, onDone }: { posting: Posting; onDone(message: stri
                   type="button"
                   class="button button-danger"
                   disabled={busy}
-                  onClick={() => act(`/v1/capabilities/${id}/withdrawal`, {}, () => t('my.withdrawn'))}
+                  onClick={() =>
+                    act(
+                      () =>
+                        client.POST('/v1/capabilities/{capabilityId}/withdrawal', {
+                          ...onCapability,
+                          body: {},
+                        }),
+                      () => t('my.withdrawn'),
+                    )
+                  }
                 >
                   {t('my.withdraw')}
                 </button>
@@ -336,7 +367,12 @@ function MyPosting({ posting, onDone }: { posting: Posting; onDone(message: stri
                   type="button"
                   class="button"
                   disabled={busy}
-                  onClick={() => act(`/v1/needs/${id}/fulfilment`, undefined, () => t('my.fulfilled'))}
+                  onClick={() =>
+                    act(
+                      () => client.POST('/v1/needs/{needId}/fulfilment', onNeed),
+                      () => t('my.fulfilled'),
+                    )
+                  }
                 >
                   {t('my.fulfil')}
                 </button>
@@ -344,7 +380,12 @@ function MyPosting({ posting, onDone }: { posting: Posting; onDone(message: stri
                   type="button"
                   class="button button-danger"
                   disabled={busy}
-                  onClick={() => act(`/v1/needs/${id}/closure`, {}, () => t('my.closed'))}
+                  onClick={() =>
+                    act(
+                      () => client.POST('/v1/needs/{needId}/closure', { ...onNeed, body: {} }),
+                      () => t('my.closed'),
+                    )
+                  }
                 >
                   {t('my.close')}
                 </button>
@@ -367,10 +408,14 @@ export function MyPostingsPage(_: { route: Route }) {
     async (signal) => {
       const query = { enterprise_id: enterpriseId, include_closed: showClosed || undefined, page_size: 100 };
       const [needs, capabilities] = await Promise.all([
-        api<SearchPostingsResponse>('/v1/postings', { query: { ...query, kind: 'need' }, signal }),
-        api<SearchPostingsResponse>('/v1/postings', { query: { ...query, kind: 'capability' }, signal }),
+        answer(
+          client.GET('/v1/postings', { params: { query: { ...query, kind: 'need' } }, signal }),
+        ) as Promise<SearchPostingsResponse | undefined>,
+        answer(
+          client.GET('/v1/postings', { params: { query: { ...query, kind: 'capability' } }, signal }),
+        ) as Promise<SearchPostingsResponse | undefined>,
       ]);
-      return [...(needs.postings ?? []), ...(capabilities.postings ?? [])].sort((a, b) =>
+      return [...(needs?.postings ?? []), ...(capabilities?.postings ?? [])].sort((a, b) =>
         ((b.need ?? b.capability).createdAt ?? '').localeCompare((a.need ?? a.capability).createdAt ?? ''),
       );
     },

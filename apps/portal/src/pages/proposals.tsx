@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorNotice, Field, Loading, Notice, Pager, PageTitle } from '../components/ui';
-import { api } from '../lib/api';
+import { answer, client } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useEnterpriseNames } from '../lib/enterprises';
 import { enumLabel, shortEnum, useI18n } from '../lib/i18n';
 import { useLoad } from '../lib/load';
 import { provinceName } from '../lib/reference';
 import { href, navigate, type Route } from '../lib/router';
-import type { ListProposalsResponse, Posting, Proposal } from '../lib/types';
+import type { ListProposalsResponse, Proposal } from '../lib/types';
 
 const STATUSES = ['proposed', 'accepted_by_one', 'established', 'declined', 'expired', 'retracted'] as const;
 
@@ -16,8 +16,8 @@ const titles = new Map<string, Promise<string>>();
 function postingTitle(id: string): Promise<string> {
   let pending = titles.get(id);
   if (!pending) {
-    pending = api<Posting>(`/v1/postings/${encodeURIComponent(id)}`).then(
-      (p) => (p.need ?? p.capability)?.title ?? id,
+    pending = answer(client.GET('/v1/postings/{postingId}', { params: { path: { postingId: id } } })).then(
+      (p) => (p?.need ?? p?.capability)?.title ?? id,
       () => {
         titles.delete(id);
         return id;
@@ -77,16 +77,19 @@ function ProposalCard({
     setBusy(true);
     setError(undefined);
     try {
-      const result = await api<{ proposal: Proposal }>(
-        `/v1/proposals/${encodeURIComponent(p.id)}/${action}`,
-        {
-          method: 'POST',
-          ...(action === 'decline' ? { body: { reason: reason.trim() } } : {}),
-        },
+      const onProposal = { params: { path: { proposalId: p.id } } };
+      const result = await answer(
+        action === 'decline'
+          ? client.POST('/v1/proposals/{proposalId}/decline', {
+              ...onProposal,
+              body: { reason: reason.trim() },
+            })
+          : client.POST('/v1/proposals/{proposalId}/acceptance', onProposal),
       );
-      const next = shortEnum(result.proposal.status ?? '', 'PROPOSAL_STATUS_');
+      const proposal = { ...p, ...result?.proposal } as Proposal;
+      const next = shortEnum(proposal.status ?? '', 'PROPOSAL_STATUS_');
       onChange(
-        result.proposal,
+        proposal,
         action === 'decline'
           ? t('proposals.declined')
           : next === 'established'
@@ -104,11 +107,12 @@ function ProposalCard({
   const showContact = async () => {
     setError(undefined);
     try {
-      const result = await api<{ contact?: { person?: string; phone?: string; email?: string } }>(
-        `/v1/enterprises/${encodeURIComponent(counterpart)}/contact`,
-        { query: { match_id: p.id } },
+      const result = await answer(
+        client.GET('/v1/enterprises/{enterpriseId}/contact', {
+          params: { path: { enterpriseId: counterpart }, query: { match_id: p.id } },
+        }),
       );
-      setContact(result.contact ?? {});
+      setContact(result?.contact ?? {});
     } catch (e) {
       setError(e);
     }
@@ -265,10 +269,19 @@ export function ProposalsPage({ route }: { route: Route }) {
   const [updated, setUpdated] = useState<Record<string, Proposal>>({});
   const loaded = useLoad(
     (signal) =>
-      api<ListProposalsResponse>('/v1/proposals', {
-        query: { status: status ? [status] : undefined, page_size: 20, page_token: token },
-        signal,
-      }),
+      answer(
+        client.GET('/v1/proposals', {
+          // The status comes from the link; the gateway refuses one it does not know.
+          params: {
+            query: {
+              status: status ? [status as (typeof STATUSES)[number]] : undefined,
+              page_size: 20,
+              page_token: token,
+            },
+          },
+          signal,
+        }),
+      ) as Promise<ListProposalsResponse | undefined>,
     [status, token],
   );
   const proposals = (loaded.data?.proposals ?? []).map((p) => updated[p.id] ?? p);

@@ -1,7 +1,8 @@
+import type { operations } from '@lienket/api-client';
 import { useEffect, useState } from 'preact/hooks';
 import { PostingCard } from '../components/posting-card';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/ui';
-import { api, type Query } from '../lib/api';
+import { answer, client, type Query } from '../lib/api';
 import { useEnterpriseNames } from '../lib/enterprises';
 import { enumLabel, type Translate, useI18n } from '../lib/i18n';
 import { useLoad } from '../lib/load';
@@ -27,7 +28,9 @@ interface Filters {
 }
 
 type Dimension = 'province' | 'region' | 'category' | 'vsic' | 'hs';
-const facetOf: Record<Dimension, string> = {
+type PostingQuery = NonNullable<operations['searchPostings']['parameters']['query']>;
+
+const facetOf: Record<Dimension, NonNullable<PostingQuery['facet']>[number]> = {
   province: 'province',
   region: 'region',
   category: 'category',
@@ -67,13 +70,14 @@ const toQuery = (f: Filters): Query => ({
 });
 
 /** The API query of a search, without one dimension when its own facet is counted (disjunctive facets). */
-function apiQuery(f: Filters, without?: Dimension): Query {
+function apiQuery(f: Filters, without?: Dimension): PostingQuery {
   return {
     kind: f.kind,
     text: f.text.trim(),
     province: without === 'province' ? undefined : f.province,
     region: without === 'region' ? undefined : f.region,
-    category: without === 'category' ? undefined : f.category,
+    // Categories come from the link; the gateway refuses one it does not know.
+    category: without === 'category' ? undefined : (f.category as PostingQuery['category']),
     vsic_prefix: without === 'vsic' ? undefined : f.vsic,
     hs_prefix: without === 'hs' ? undefined : f.hs,
   };
@@ -91,21 +95,28 @@ async function search(f: Filters, signal: AbortSignal): Promise<SearchResult> {
       : ['province', 'region', 'vsic', 'hs'];
   const active = dimensions.filter((d) => (Array.isArray(f[d]) ? f[d].length > 0 : Boolean(f[d])));
   const [response, ...own] = await Promise.all([
-    api<SearchPostingsResponse>('/v1/postings', {
-      query: {
-        ...apiQuery(f),
-        facet: dimensions.filter((d) => !active.includes(d)).map((d) => facetOf[d]),
-        page_size: PAGE_SIZE,
-        page_token: f.page,
-      },
-      signal,
-    }),
-    // A chosen dimension is counted without its own filter, so its other values stay visible and choosable.
-    ...active.map((d) =>
-      api<SearchPostingsResponse>('/v1/postings', {
-        query: { ...apiQuery(f, d), facet: [facetOf[d]], page_size: 1 },
+    answer(
+      client.GET('/v1/postings', {
+        params: {
+          query: {
+            ...apiQuery(f),
+            facet: dimensions.filter((d) => !active.includes(d)).map((d) => facetOf[d]),
+            page_size: PAGE_SIZE,
+            page_token: f.page,
+          },
+        },
         signal,
       }),
+    ) as Promise<SearchPostingsResponse>,
+    // A chosen dimension is counted without its own filter, so its other values stay visible and choosable.
+    ...active.map(
+      (d) =>
+        answer(
+          client.GET('/v1/postings', {
+            params: { query: { ...apiQuery(f, d), facet: [facetOf[d]], page_size: 1 } },
+            signal,
+          }),
+        ) as Promise<SearchPostingsResponse>,
     ),
   ]);
   const facets: Partial<Record<Dimension, Facet>> = {};
@@ -147,7 +158,7 @@ function FacetGroup({
 }) {
   const { t, lang, number } = useI18n();
   const [expanded, setExpanded] = useState(false);
-  const counts = new Map((facet?.counts ?? []).map((c) => [c.value, num(c.count)]));
+  const counts = new Map((facet?.counts ?? []).map((c) => [c.value ?? '', num(c.count)]));
   for (const value of selected) if (!counts.has(value)) counts.set(value, 0);
   const rows = [...counts.entries()]
     .filter(([value]) => value !== '')

@@ -1,6 +1,7 @@
+import type { operations } from '@lienket/api-client';
 import { useEffect, useState } from 'preact/hooks';
 import { codesOf, ErrorNotice, Field, Loading, Notice, Pager, PageTitle } from '../components/ui';
-import { api, type Query } from '../lib/api';
+import { answer, client, type Query } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useEnterpriseNames } from '../lib/enterprises';
 import { enumLabel, useI18n } from '../lib/i18n';
@@ -33,6 +34,8 @@ function filtersOf(route: Route): OfferFilters {
     page: q.get('page') ?? '',
   };
 }
+
+type OfferQuery = NonNullable<operations['searchOffers']['parameters']['query']>;
 
 const toQuery = (f: OfferFilters): Query => ({
   text: f.text,
@@ -114,19 +117,24 @@ function Market({ route }: { route: Route }) {
   useEffect(() => setDraft(filters), [key]);
   const loaded = useLoad(
     (signal) =>
-      api<SearchOffersResponse>('/v1/tech/offers', {
-        query: {
-          text: filters.text.trim(),
-          mode: filters.mode,
-          cleaner_production: filters.cleaner || undefined,
-          pollution_treatment: filters.pollution || undefined,
-          min_trl: filters.minTrl,
-          owner_region: filters.region ? [filters.region] : undefined,
-          page_size: 10,
-          page_token: filters.page,
-        },
-        signal,
-      }),
+      answer(
+        client.GET('/v1/tech/offers', {
+          params: {
+            query: {
+              text: filters.text.trim(),
+              // Modes come from the link; the gateway refuses one it does not know.
+              mode: filters.mode as OfferQuery['mode'],
+              cleaner_production: filters.cleaner || undefined,
+              pollution_treatment: filters.pollution || undefined,
+              min_trl: filters.minTrl ? Number(filters.minTrl) : undefined,
+              owner_region: filters.region ? [filters.region] : undefined,
+              page_size: 10,
+              page_token: filters.page,
+            },
+          },
+          signal,
+        }),
+      ) as Promise<SearchOffersResponse | undefined>,
     [key],
   );
   const offers = loaded.data?.offers ?? [];
@@ -274,7 +282,9 @@ function OfferDetail({ id }: { id: string }) {
   const [error, setError] = useState<unknown>();
   const loaded = useLoad(
     (signal) =>
-      api<{ offer: Offer }>(`/v1/tech/offers/${encodeURIComponent(id)}`, { signal }).then((r) => r.offer),
+      answer(client.GET('/v1/tech/offers/{offerId}', { params: { path: { offerId: id } }, signal })).then(
+        (r) => r?.offer as Offer | undefined,
+      ),
     [id],
   );
   const owners = useEnterpriseNames(loaded.data?.ownerEnterpriseId ? [loaded.data.ownerEnterpriseId] : []);
@@ -285,10 +295,11 @@ function OfferDetail({ id }: { id: string }) {
     e.preventDefault();
     setError(undefined);
     try {
-      await api('/v1/tech/interests', {
-        method: 'POST',
-        body: { offerId: offer.id, enterpriseId: session?.enterpriseId ?? '', message: message.trim() },
-      });
+      await answer(
+        client.POST('/v1/tech/interests', {
+          body: { offerId: offer.id, enterpriseId: session?.enterpriseId ?? '', message: message.trim() },
+        }),
+      );
       setSent(true);
     } catch (caught) {
       setError(caught);
@@ -343,7 +354,10 @@ function OfferDetail({ id }: { id: string }) {
 function MyInterests() {
   const { t, date } = useI18n();
   const loaded = useLoad(
-    (signal) => api<ListInterestsResponse>('/v1/tech/interests', { query: { page_size: 50 }, signal }),
+    (signal) =>
+      answer(client.GET('/v1/tech/interests', { params: { query: { page_size: 50 } }, signal })) as Promise<
+        ListInterestsResponse | undefined
+      >,
     [],
   );
   if (loaded.error) return <ErrorNotice error={loaded.error} retry={loaded.reload} />;
