@@ -1,12 +1,15 @@
 # One multi-stage image recipe for every service:  docker build --build-arg SERVICE=registry .
-# Stage 1 builds the whole workspace (contracts are generated here, never committed); stage 2
-# keeps production dependencies and the built output only.
+# Stage 1 builds the whole workspace (contracts and the API client's types are generated here, never
+# committed: the client's step runs the gateway's sources with tsx, a development dependency this
+# stage installs); stage 2 keeps production dependencies and the built output only.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# Every workspace the lock file names (packages, services, apps, tools), so npm ci can link them all.
 COPY packages/ packages/
 COPY services/ services/
 COPY apps/ apps/
+COPY tools/ tools/
 RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build
