@@ -18,8 +18,8 @@ export interface IndexResult {
   gcDuringQueries: { count: number; totalMs: number; maxMs: number };
   /** The slowest needs, each timed again (best of five) to tell a costly need from a pause or a busy machine. */
   slowest: Slow[];
-  /** Top-k ids of the first queries, to compare with the baseline's answers. */
-  topIds: string[][];
+  /** Top k of the first queries, ids and scores, to compare with the baseline's answers. */
+  top: { id: string; score: number }[][];
 }
 
 interface Slow {
@@ -69,7 +69,7 @@ export async function benchIndex(
   for (const { demand, buyer } of queries.slice(0, WARMUP)) index.topK(demand, buyer, K, THRESHOLD, NOW);
   const measured = queries.slice(WARMUP);
   const samples: number[] = [];
-  const topIds: string[][] = [];
+  const top: { id: string; score: number }[][] = [];
   const kth: (number | null)[] = [];
   let hits = 0;
   let full = 0;
@@ -84,7 +84,7 @@ export async function benchIndex(
     hits += ranked.length;
     kth.push(ranked[K - 1]?.match.score ?? null);
     if (ranked.length === K) full++;
-    if (i < keep) topIds.push(ranked.map((r) => r.supply.id));
+    if (i < keep) top.push(ranked.map((r) => ({ id: r.supply.id, score: r.match.score })));
     if (i % 25 === 24) progress.update(i + 1);
   }
   const gcs = await watch.stop();
@@ -135,6 +135,6 @@ export async function benchIndex(
     fullTopK: round(full / Math.max(1, measured.length), 3),
     gcDuringQueries: gcs,
     slowest,
-    topIds,
+    top,
   };
 }
