@@ -16,11 +16,17 @@ function filesUnder(dir) {
   });
 }
 
+// grpc.health.v1 as published with grpc-health-check, compiled by buf too: reflection serves it
+// (protobufjs's own descriptor of it names the map entry wrongly, which grpcurl refuses).
+const healthProtoRoot = join(root, 'node_modules/grpc-health-check/proto');
+const healthProto = join(healthProtoRoot, 'health/v1/health.proto');
+
 const inputs = [
   ...filesUnder(join(root, 'proto')),
   join(root, 'buf.yaml'),
   join(root, 'buf.gen.yaml'),
   join(root, 'node_modules/ts-proto/package.json'),
+  healthProto,
 ].sort();
 const hash = createHash('sha256');
 for (const file of inputs) hash.update(relative(root, file)).update(readFileSync(file));
@@ -35,5 +41,6 @@ const buf = join(root, 'node_modules/.bin/buf');
 const run = (args) => execFileSync(buf, args, { cwd: root, stdio: 'inherit' });
 run(['generate']);
 run(['build', '-o', 'packages/contracts/gen/descriptor.binpb']);
+run(['build', relative(root, healthProtoRoot), '-o', 'packages/contracts/gen/health.binpb']);
 writeFileSync(stamp, digest);
-console.log(`contracts: generated from ${inputs.length - 3} proto files`);
+console.log(`contracts: generated from ${inputs.length - 4} proto files and grpc.health.v1`);

@@ -10,3 +10,14 @@ export const descriptorSetPath: string = join(
   'gen',
   'descriptor.binpb',
 );
+
+/**
+ * Path of the binary FileDescriptorSet of grpc.health.v1 (grpc-health-check's health.proto, compiled
+ * by buf in `npm run generate`), so that reflection serves it exactly as protoc would.
+ */
+export const healthDescriptorSetPath: string = join(
+  require.resolve('@lienket/contracts/package.json'),
+  '..',
+  'gen',
+  'health.binpb',
+);

@@ -17,7 +17,7 @@ export * as techtransferV1 from '../gen/lienket/techtransfer/v1/techtransfer';
 export * as techtransferServiceV1 from '../gen/lienket/techtransfer/v1/techtransfer_service';
 export * as testingV1 from '../gen/lienket/testing/v1/testing';
 export * from './csv';
-export { descriptorSetPath } from './descriptor';
+export { descriptorSetPath, healthDescriptorSetPath } from './descriptor';
 export * from './enums';
 export * from './events';
 export * from './json-schema';

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { goTool } from './go-tools';
 
 interface ReflectionClient {
   ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, unknown>;
@@ -74,4 +76,37 @@ export async function grpcHealth(address: string, service = ''): Promise<string>
   } finally {
     client.close();
   }
+}
+
+/** grpcurl's version the suite runs (built from the Go module proxy into the LienKet cache). */
+export const GRPCURL_VERSION = 'v1.9.3';
+
+/** The grpcurl executable, built once into the LienKet cache. */
+export const grpcurlPath = (): string =>
+  goTool('github.com/fullstorydev/grpcurl/cmd/grpcurl', GRPCURL_VERSION, 'grpcurl');
+
+export interface GrpcurlResult {
+  /** grpcurl's exit status: 0, or 1 for its own errors, 64 + the gRPC status code for a failed call. */
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `grpcurl -plaintext <flags> <address> <args>` (`['list']`, `['describe', symbol]`, or a
+ * method with `['-d', json]` in flags). Asynchronous, so that servers in this process can answer.
+ */
+export function grpcurl(address: string, args: string[], flags: string[] = []): Promise<GrpcurlResult> {
+  const executable = grpcurlPath();
+  return new Promise((resolve, reject) =>
+    execFile(
+      executable,
+      ['-plaintext', ...flags, address, ...args],
+      { encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ status: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    ),
+  );
 }

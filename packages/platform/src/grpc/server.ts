@@ -3,8 +3,8 @@ import { BinaryReader } from '@bufbuild/protobuf/wire';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { descriptorSetPath } from '@lienket/contracts';
-import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { descriptorSetPath, healthDescriptorSetPath } from '@lienket/contracts';
+import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { isAppError } from '../errors';
 import { grpcLatency, grpcRequests } from '../metrics';
@@ -112,25 +112,33 @@ function filesOf(descriptorSet: Uint8Array): Buffer[] {
   return files;
 }
 
-let descriptorFiles: Buffer[] | undefined;
+let definitions: protoLoader.PackageDefinition | undefined;
 
 /**
- * What reflection serves: every type of the contracts, each carrying all files exactly as buf
- * compiled them (proto-loader's own per-type file list is lossy: it drops imported files such as
- * google/protobuf/timestamp.proto, which leaves grpcurl unable to resolve request types), plus
- * grpc.health.v1. Which services are listed is chosen per server.
+ * Every type of a descriptor set, each carrying all its files exactly as buf compiled them.
+ * proto-loader's own per-type files are lossy: they drop imported files such as
+ * google/protobuf/timestamp.proto (grpcurl then cannot resolve request types), and they name a map
+ * field's entry message wrongly (grpc.health.v1.HealthListResponse.statuses: grpcurl refuses the
+ * whole file, "incorrect implicit map entry name").
  */
-function reflectionDefinitions(): protoLoader.PackageDefinition {
-  const raw = readFileSync(descriptorSetPath);
-  descriptorFiles ??= filesOf(raw);
-  const files = descriptorFiles;
-  const contracts = Object.fromEntries(
+function definitionsOf(path: string): protoLoader.PackageDefinition {
+  const raw = readFileSync(path);
+  const files = filesOf(raw);
+  return Object.fromEntries(
     Object.entries(protoLoader.loadFileDescriptorSetFromBuffer(raw)).map(([name, definition]) => [
       name,
       { ...definition, fileDescriptorProtos: files },
     ]),
   ) as protoLoader.PackageDefinition;
-  return { ...contracts, ...protoLoader.loadSync(healthProtoPath) };
+}
+
+/**
+ * What reflection serves: the contracts and grpc.health.v1, both compiled by buf. Which services
+ * are listed is chosen per server.
+ */
+function reflectionDefinitions(): protoLoader.PackageDefinition {
+  definitions ??= { ...definitionsOf(descriptorSetPath), ...definitionsOf(healthDescriptorSetPath) };
+  return definitions;
 }
 
 /** Starts a server with the given services, grpc.health.v1 and server reflection. */
