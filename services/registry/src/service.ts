@@ -49,7 +49,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
     .asPromise();
   monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
-  await ensureRegistryIndexes(db);
+  await ensureRegistryIndexes(connection);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-registry', log });
   // The proposal topic is created here too so the registry can subscribe before matchmaking runs.
@@ -81,7 +81,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
   if (options.relay !== false) relay.start();
 
   const registry = makeRegistry({
-    store: createMongoRegistryStore(db, (code) => regionOf(code) ?? ''),
+    store: createMongoRegistryStore(connection, (code) => regionOf(code) ?? ''),
     clock: options.clock ?? (() => new Date()),
     newId: () => uuidv7(),
     rules: { ...defaultPostingRules, maxOpenPostings: config.MAX_OPEN_POSTINGS },
@@ -97,7 +97,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
     log,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}`,
-    subscriptions: [on(Events.linkageEstablished, (payload) => grantContacts(db, payload))],
+    subscriptions: [on(Events.linkageEstablished, (payload) => grantContacts(connection, payload))],
   });
   await linkages.start();
 

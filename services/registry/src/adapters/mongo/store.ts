@@ -1,5 +1,6 @@
 import {
-  ensureOutboxIndexes,
+  createModelIndexes,
+  insertOptions,
   type OutboxEntry,
   outboxFields,
   withOutbox,
@@ -20,15 +21,13 @@ import { enterpriseSearchTokens } from '../../domain/enterprise';
 import type { Capability, Cluster, Enterprise, Need, Posting } from '../../domain/model';
 import { postingSearchTokens } from '../../domain/postings';
 
-type Db = mongoose.mongo.Db;
-type Filter = Record<string, unknown>;
+import { collections, registryModels } from './models';
 
-export const collections = {
-  enterprises: 'enterprises',
-  postings: 'postings',
-  clusters: 'clusters',
-  contactGrants: 'contact_grants',
-} as const;
+type Filter = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: the helpers below serve the models of several collections
+type AnyModel = mongoose.Model<any>;
+
+export { collections } from './models';
 
 /** Collections whose documents carry an outbox, for the relay. */
 export const outboxCollections = [collections.enterprises, collections.postings, collections.clusters];
@@ -101,14 +100,23 @@ function cursorPage(filter: Filter, page: PageRequest): { filter: Filter; size: 
   return { filter: page.cursor ? { ...filter, _id: { $lt: page.cursor } } : filter, size };
 }
 
-export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string) => string): RegistryStore {
-  const enterprises = db.collection<Record<string, unknown> & { _id: string }>(collections.enterprises);
-  const postings = db.collection<Record<string, unknown> & { _id: string }>(collections.postings);
-  const clusters = db.collection<Record<string, unknown> & { _id: string }>(collections.clusters);
-  const grants = db.collection<{ _id: string }>(collections.contactGrants);
+type Stored = Record<string, unknown> & { _id: string };
+
+export function createMongoRegistryStore(
+  connection: mongoose.Connection,
+  regionOfProvince: (code: string) => string,
+): RegistryStore {
+  const models = registryModels(connection);
+  const enterprises: AnyModel = models.enterprises;
+  const postings: AnyModel = models.postings;
+  const clusters: AnyModel = models.clusters;
+  const grants = models.contactGrants;
+  const hideOutbox = { outbox: 0 } as const;
+  const findOne = (model: AnyModel, id: string) =>
+    model.findOne({ _id: id }, hideOutbox).lean<Stored>().exec();
 
   async function facetCounts(
-    collection: typeof enterprises,
+    collection: AnyModel,
     filter: Filter,
     facets: string[],
     fields: Record<string, { path: string; array: boolean }>,
@@ -124,7 +132,7 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
             ...(array ? [{ $unwind: `$${path}` }] : []),
             { $group: { _id: `$${path}`, count: { $sum: 1 } } },
           ])
-          .toArray();
+          .exec();
         return {
           name,
           counts: rows
@@ -136,18 +144,15 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
     );
   }
 
-  async function searchPage<T>(
-    collection: typeof enterprises,
-    filter: Filter,
-    page: PageRequest,
-  ): Promise<Page<T>> {
+  async function searchPage<T>(collection: AnyModel, filter: Filter, page: PageRequest): Promise<Page<T>> {
     const { filter: paged, size } = cursorPage(filter, page);
     const [documents, total] = await Promise.all([
       collection
-        .find(paged, { projection: { outbox: 0 } })
+        .find(paged, hideOutbox)
         .sort({ _id: -1 })
         .limit(size + 1)
-        .toArray(),
+        .lean<Stored[]>()
+        .exec(),
       collection.countDocuments(filter),
     ]);
     const items = documents.slice(0, size).map((d) => fromDocument<T>(d) as T);
@@ -156,7 +161,7 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
   }
 
   async function conditionalSave(
-    collection: typeof enterprises,
+    collection: AnyModel,
     document: Record<string, unknown> & { _id: string; version?: unknown },
     expectedVersion: number,
     events: OutboxEntry[],
@@ -171,7 +176,10 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
   return {
     async insertEnterprise(enterprise, events) {
       try {
-        await enterprises.insertOne({ ...enterpriseDocument(enterprise), ...outboxFields(events) });
+        await enterprises.insertMany(
+          [{ ...enterpriseDocument(enterprise), ...outboxFields(events) }],
+          insertOptions,
+        );
       } catch (error) {
         if ((error as { code?: number }).code === 11000) {
           throw new AppError('ALREADY_EXISTS', `Tax code ${enterprise.taxCode} is already registered`, {
@@ -190,32 +198,35 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
         throw error;
       }
     },
-    findEnterprise: async (id) =>
-      fromDocument<Enterprise>(await enterprises.findOne({ _id: id }, { projection: { outbox: 0 } })),
+    findEnterprise: async (id) => fromDocument<Enterprise>(await findOne(enterprises, id)),
     async findEnterprises(ids) {
       if (ids.length === 0) return [];
       const documents = await enterprises
-        .find({ _id: { $in: ids } }, { projection: { outbox: 0 } })
-        .toArray();
+        .find({ _id: { $in: ids } }, hideOutbox)
+        .lean<Stored[]>()
+        .exec();
       return documents.map((d) => fromDocument<Enterprise>(d) as Enterprise);
     },
     saveEnterprise: (enterprise, expectedVersion, events) =>
       conditionalSave(enterprises, enterpriseDocument(enterprise), expectedVersion, events),
     async reserveOpenPosting(enterpriseId, max) {
-      const result = await enterprises.updateOne({ _id: enterpriseId, openPostings: { $lt: max } }, {
-        $inc: { openPostings: 1 },
-      } as never);
+      const result = await enterprises.updateOne(
+        { _id: enterpriseId, openPostings: { $lt: max } },
+        { $inc: { openPostings: 1 } },
+      );
       return result.modifiedCount === 1;
     },
     async releaseOpenPosting(enterpriseId) {
-      await enterprises.updateOne({ _id: enterpriseId, openPostings: { $gt: 0 } }, {
-        $inc: { openPostings: -1 },
-      } as never);
+      await enterprises.updateOne(
+        { _id: enterpriseId, openPostings: { $gt: 0 } },
+        { $inc: { openPostings: -1 } },
+      );
     },
     async openPostingCounters() {
       const documents = await enterprises
-        .find({ openPostings: { $gt: 0 } }, { projection: { openPostings: 1 } })
-        .toArray();
+        .find({ openPostings: { $gt: 0 } }, { openPostings: 1 })
+        .lean<{ _id: string; openPostings: number }[]>()
+        .exec();
       return new Map(documents.map((d) => [d._id, Number(d.openPostings)]));
     },
     async countOpenPostings() {
@@ -224,7 +235,7 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
           { $match: { status: 'open' } },
           { $group: { _id: '$enterpriseId', n: { $sum: 1 } } },
         ])
-        .toArray();
+        .exec();
       return new Map(groups.map((g) => [g._id, g.n]));
     },
     async correctOpenPostings(enterpriseId, from, to) {
@@ -232,7 +243,7 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
         from === 0
           ? { _id: enterpriseId, $or: [{ openPostings: 0 }, { openPostings: { $exists: false } }] }
           : { _id: enterpriseId, openPostings: from },
-        { $set: { openPostings: to } } as never,
+        { $set: { openPostings: to } },
       );
       return result.modifiedCount === 1;
     },
@@ -266,14 +277,18 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
     },
 
     async insertPosting(posting, events) {
-      await postings.insertOne({
-        ...postingDocument(posting),
-        region: regionOfProvince(posting.province),
-        ...outboxFields(events),
-      });
+      await postings.insertMany(
+        [
+          {
+            ...postingDocument(posting),
+            region: regionOfProvince(posting.province),
+            ...outboxFields(events),
+          },
+        ],
+        insertOptions,
+      );
     },
-    findPosting: async (id) =>
-      fromDocument<Posting>(await postings.findOne({ _id: id }, { projection: { outbox: 0 } })),
+    findPosting: async (id) => fromDocument<Posting>(await findOne(postings, id)),
     savePosting: (posting, expectedVersion, events) =>
       conditionalSave(
         postings,
@@ -322,11 +337,12 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
               { validUntil: { $lte: noticeBefore }, expiringNoticeFor: null },
             ],
           },
-          { projection: { outbox: 0 } },
+          hideOutbox,
         )
         .sort({ validUntil: 1 })
         .limit(limit)
-        .toArray();
+        .lean<Stored[]>()
+        .exec();
       return documents
         .map((d) => fromDocument<Capability | Need>(d) as Capability | Need)
         .filter(
@@ -338,10 +354,9 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
 
     async insertCluster(cluster, events) {
       const { id, ...state } = cluster;
-      await clusters.insertOne({ _id: id, ...state, ...outboxFields(events) });
+      await clusters.insertMany([{ _id: id, ...state, ...outboxFields(events) }], insertOptions);
     },
-    findCluster: async (id) =>
-      fromDocument<Cluster>(await clusters.findOne({ _id: id }, { projection: { outbox: 0 } })),
+    findCluster: async (id) => fromDocument<Cluster>(await findOne(clusters, id)),
     saveCluster(cluster, expectedVersion, events) {
       const { id, ...state } = cluster;
       return conditionalSave(clusters, { _id: id, ...state }, expectedVersion, events);
@@ -353,35 +368,17 @@ export function createMongoRegistryStore(db: Db, regionOfProvince: (code: string
   };
 }
 
-export async function ensureRegistryIndexes(db: Db): Promise<void> {
-  const enterprises = db.collection(collections.enterprises);
-  await enterprises.createIndex({ taxCode: 1 }, { unique: true });
-  await enterprises.createIndex({ province: 1 });
-  await enterprises.createIndex({ region: 1 });
-  await enterprises.createIndex({ vsicPrefixes: 1 });
-  await enterprises.createIndex({ searchTokens: 1 });
-  const postings = db.collection(collections.postings);
-  await postings.createIndex({ kind: 1, status: 1, province: 1 });
-  await postings.createIndex({ enterpriseId: 1 });
-  await postings.createIndex({ vsicPrefixes: 1 });
-  await postings.createIndex({ hsPrefixes: 1 });
-  await postings.createIndex({ searchTokens: 1 });
-  await postings.createIndex({ status: 1, validUntil: 1 });
-  await ensureOutboxIndexes(db, outboxCollections);
+/** Builds the indexes the models' schemas declare (outboxPending included). */
+export async function ensureRegistryIndexes(connection: mongoose.Connection): Promise<void> {
+  await createModelIndexes(Object.values(registryModels(connection)));
 }
 
 /** Records that each side of an established match may read the other's contact for that match. */
 export async function grantContacts(
-  db: Db,
+  connection: mongoose.Connection,
   linkage: { proposalId: string; buyerEnterpriseId: string; supplierEnterpriseId: string },
 ): Promise<void> {
-  const grants = db.collection<{
-    _id: string;
-    enterpriseId: string;
-    granteeId: string;
-    matchId: string;
-    at: Date;
-  }>(collections.contactGrants);
+  const grants = registryModels(connection).contactGrants;
   const { proposalId, buyerEnterpriseId: buyer, supplierEnterpriseId: supplier } = linkage;
   await grants.bulkWrite(
     [
