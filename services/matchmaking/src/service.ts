@@ -40,7 +40,7 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
     .asPromise();
   monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
-  await ensureMatchmakingIndexes(db);
+  await ensureMatchmakingIndexes(connection);
 
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
@@ -75,7 +75,7 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
   relay.start();
 
   const matchmaking = makeMatchmaking({
-    store: createMatchmakingStore(db),
+    store: createMatchmakingStore(connection),
     clock: options.clock ?? (() => new Date()),
     newId: () => randomUUID(),
     settings: {

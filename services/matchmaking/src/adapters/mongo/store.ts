@@ -1,5 +1,6 @@
 import {
-  ensureOutboxIndexes,
+  createModelIndexes,
+  insertOptions,
   type OutboxEntry,
   outboxFields,
   withOutbox,
@@ -9,18 +10,12 @@ import type { Demand, Party, Supply } from '@lienket/matching';
 import type mongoose from 'mongoose';
 import { openStatuses, type Proposal, type ProposalStatus } from '../../domain/proposal';
 
-type Db = mongoose.mongo.Db;
+import { collections, matchmakingModels } from './models';
+
 // biome-ignore lint/suspicious/noExplicitAny: documents of several shapes share the helpers below
 type Doc = { _id: string; [key: string]: any };
 
-export const collections = {
-  supplies: 'projection_supplies',
-  demands: 'projection_demands',
-  parties: 'projection_parties',
-  proposals: 'proposals',
-  demandOutcomes: 'demand_outcomes',
-  partyStats: 'party_stats',
-} as const;
+export { collections } from './models';
 
 export const outboxCollections = [collections.proposals, collections.demandOutcomes];
 
@@ -49,13 +44,18 @@ function fromProposalDocument(document: Doc | null): Proposal | undefined {
   return { id: _id, ...rest } as Proposal;
 }
 
-export function createMatchmakingStore(db: Db) {
-  const supplies = db.collection<Doc>(collections.supplies);
-  const demands = db.collection<Doc>(collections.demands);
-  const parties = db.collection<Doc>(collections.parties);
-  const proposals = db.collection<Doc>(collections.proposals);
-  const outcomes = db.collection<Doc>(collections.demandOutcomes);
-  const stats = db.collection<Doc>(collections.partyStats);
+export function createMatchmakingStore(connection: mongoose.Connection) {
+  const models = matchmakingModels(connection);
+  // Projection updates and received-proposal counts run for every consumed event: they write through
+  // the model's collection, which the schema still declares but does not validate per write (ADR 0010).
+  const perEvent = (model: { collection: unknown }) => model.collection as mongoose.mongo.Collection<Doc>;
+  const supplies = perEvent(models.supplies);
+  const demands = perEvent(models.demands);
+  const parties = perEvent(models.parties);
+  const stats = perEvent(models.partyStats);
+  const proposals = models.proposals;
+  const outcomes = models.demandOutcomes;
+  const hideOutbox = { outbox: 0 } as const;
 
   /** Upserts projection state unless a newer event already wrote it (events of one key arrive in order; replays repeat them). */
   async function project(collection: typeof supplies, id: string, state: Record<string, unknown>, at: Date) {
@@ -86,9 +86,9 @@ export function createMatchmakingStore(db: Db) {
     },
     async loadProjection() {
       const [s, d, p] = await Promise.all([
-        supplies.find({ 'supply.open': true }).toArray(),
-        demands.find({ 'demand.open': true }).toArray(),
-        parties.find({}).toArray(),
+        models.supplies.find({ 'supply.open': true }).lean<Doc[]>().exec(),
+        models.demands.find({ 'demand.open': true }).lean<Doc[]>().exec(),
+        models.parties.find({}).lean<Doc[]>().exec(),
       ]);
       return {
         supplies: s.map((doc) => ({ supply: doc.supply as Supply, title: doc.title as string })),
@@ -97,15 +97,15 @@ export function createMatchmakingStore(db: Db) {
       };
     },
     async findSupply(id: string): Promise<ProjectedSupply | undefined> {
-      const doc = await supplies.findOne({ _id: id });
+      const doc = await models.supplies.findOne({ _id: id }).lean<Doc>().exec();
       return doc ? { supply: doc.supply as Supply, title: doc.title as string } : undefined;
     },
     async findDemand(id: string): Promise<ProjectedDemand | undefined> {
-      const doc = await demands.findOne({ _id: id });
+      const doc = await models.demands.findOne({ _id: id }).lean<Doc>().exec();
       return doc ? { demand: doc.demand as Demand, title: doc.title as string } : undefined;
     },
     async findParty(id: string): Promise<Party | undefined> {
-      return (await parties.findOne({ _id: id }))?.party as Party | undefined;
+      return (await models.parties.findOne({ _id: id }).lean<Doc>().exec())?.party as Party | undefined;
     },
 
     /**
@@ -124,7 +124,7 @@ export function createMatchmakingStore(db: Db) {
         };
       });
       try {
-        await proposals.insertMany(documents, { ordered: false });
+        await proposals.insertMany(documents, { ordered: false, ...insertOptions });
         return items.map((i) => i.proposal);
       } catch (error) {
         const writeErrors = (
@@ -138,7 +138,7 @@ export function createMatchmakingStore(db: Db) {
       }
     },
     findProposal: async (id: string) =>
-      fromProposalDocument(await proposals.findOne({ _id: id }, { projection: { outbox: 0 } })),
+      fromProposalDocument(await proposals.findOne({ _id: id }, hideOutbox).lean<Doc>().exec()),
     async saveProposal(proposal: Proposal, expectedVersion: number, events: OutboxEntry[]): Promise<boolean> {
       const { id, version: _v, ...state } = proposal;
       const result = await proposals.updateOne(
@@ -149,8 +149,9 @@ export function createMatchmakingStore(db: Db) {
     },
     async openProposalsFor(field: 'needId' | 'capabilityId', postingId: string): Promise<Proposal[]> {
       const docs = await proposals
-        .find({ [field]: postingId, status: { $in: [...openStatuses] } }, { projection: { outbox: 0 } })
-        .toArray();
+        .find({ [field]: postingId, status: { $in: [...openStatuses] } }, hideOutbox)
+        .lean<Doc[]>()
+        .exec();
       return docs.map((d) => fromProposalDocument(d) as Proposal);
     },
     async countProposals(filter: Record<string, unknown>): Promise<number> {
@@ -158,9 +159,10 @@ export function createMatchmakingStore(db: Db) {
     },
     async dueProposals(now: Date, limit: number): Promise<Proposal[]> {
       const docs = await proposals
-        .find({ status: { $in: [...openStatuses] }, expiresAt: { $lte: now } }, { projection: { outbox: 0 } })
+        .find({ status: { $in: [...openStatuses] }, expiresAt: { $lte: now } }, hideOutbox)
         .limit(limit)
-        .toArray();
+        .lean<Doc[]>()
+        .exec();
       return docs.map((d) => fromProposalDocument(d) as Proposal);
     },
     async listProposals(
@@ -178,10 +180,11 @@ export function createMatchmakingStore(db: Db) {
       const paged = query.cursor ? { ...filter, _id: { $lt: query.cursor } } : filter;
       const [docs, total] = await Promise.all([
         proposals
-          .find(paged, { projection: { outbox: 0 } })
+          .find(paged, hideOutbox)
           .sort({ _id: -1 })
           .limit(size + 1)
-          .toArray(),
+          .lean<Doc[]>()
+          .exec(),
         proposals.countDocuments(filter),
       ]);
       const items = docs.slice(0, size).map((d) => fromProposalDocument(d) as Proposal);
@@ -195,7 +198,7 @@ export function createMatchmakingStore(db: Db) {
       events: OutboxEntry[],
     ): Promise<boolean> {
       try {
-        await outcomes.insertOne({ _id: id, ...state, ...outboxFields(events) });
+        await outcomes.insertMany([{ _id: id, ...state, ...outboxFields(events) }], insertOptions);
         return true;
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return false;
@@ -215,10 +218,13 @@ export function createMatchmakingStore(db: Db) {
       );
     },
     async countAnswered(enterpriseId: string) {
-      await stats.updateOne({ _id: enterpriseId }, { $inc: { answered: 1 } }, { upsert: true });
+      await models.partyStats.updateOne({ _id: enterpriseId }, { $inc: { answered: 1 } }, { upsert: true });
     },
     async responsiveness(): Promise<Map<string, number>> {
-      const docs = await stats.find({ received: { $gte: 3 } }).toArray();
+      const docs = await models.partyStats
+        .find({ received: { $gte: 3 } })
+        .lean<Doc[]>()
+        .exec();
       return new Map(docs.map((d) => [d._id, Math.min(1, (d.answered ?? 0) / d.received)]));
     },
   };
@@ -226,17 +232,7 @@ export function createMatchmakingStore(db: Db) {
 
 export type MatchmakingStore = ReturnType<typeof createMatchmakingStore>;
 
-export async function ensureMatchmakingIndexes(db: Db): Promise<void> {
-  const proposals = db.collection(collections.proposals);
-  await proposals.createIndex({ pairKey: 1 }, { unique: true });
-  await proposals.createIndex({ buyerEnterpriseId: 1 });
-  await proposals.createIndex({ supplierEnterpriseId: 1 });
-  await proposals.createIndex({ buyerProvince: 1 });
-  await proposals.createIndex({ supplierProvince: 1 });
-  await proposals.createIndex({ needId: 1 });
-  await proposals.createIndex({ capabilityId: 1 });
-  await proposals.createIndex({ status: 1, expiresAt: 1 });
-  await db.collection(collections.supplies).createIndex({ 'supply.open': 1 });
-  await db.collection(collections.demands).createIndex({ 'demand.open': 1 });
-  await ensureOutboxIndexes(db, outboxCollections);
+/** Builds the indexes the models' schemas declare (outboxPending included). */
+export async function ensureMatchmakingIndexes(connection: mongoose.Connection): Promise<void> {
+  await createModelIndexes(Object.values(matchmakingModels(connection)));
 }
