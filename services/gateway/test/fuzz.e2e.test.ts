@@ -79,17 +79,17 @@ describe('fuzzing every route from the OpenAPI document', () => {
     if (!existsSync(join(reports, 'junit.xml')))
       throw new Error(`schemathesis wrote no report (exit ${code}):\n${output.slice(-6_000)}`);
     const junit = readFileSync(join(reports, 'junit.xml'), 'utf8');
-    const testcases = (junit.match(/<testcase /g) ?? []).length;
+    const tested = new Set([...junit.matchAll(/<testcase name="([A-Z]+ [^"]+)"/g)].map((m) => m[1]));
     if (code !== 0) process.stdout.write(output.slice(-20_000));
     expect({ code, failures: code === 0 ? '' : output.slice(-4_000) }).toEqual({ code: 0, failures: '' });
-    // Every documented operation was exercised.
+    // Every documented operation was exercised (the endless stream aside).
     const document = (await (await fetch(`${platform.url}/openapi.json`)).json()) as {
       paths: Record<string, object>;
     };
-    const operations = Object.values(document.paths).reduce(
-      (n, methods) => n + Object.keys(methods).length,
-      0,
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    expect(testcases).toBe(operations - 1);
+    expect(operations.length).toBeGreaterThan(70);
+    expect(operations.filter((op) => !tested.has(op))).toEqual(['GET /v1/events/stream']);
   }, 1_200_000);
 });

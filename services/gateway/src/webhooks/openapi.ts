@@ -1,4 +1,5 @@
 import type { JsonSchema } from '@lienket/contracts';
+import { regions } from '@lienket/reference';
 import { deliveryStatuses } from './store';
 
 /** OpenAPI paths and schemas of `/v1/subscriptions`, merged into the gateway's document. */
@@ -53,15 +54,25 @@ const operation = (operationId: string, summary: string, extra: Record<string, u
   ...extra,
 });
 
-const stringList = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 50 };
+/** A list as the server reads it: an array of strings or one string, each split on commas. */
+const listOf = (item: string, description: string): JsonSchema => {
+  const pattern = `^\\s*(?:${item})?\\s*(?:,\\s*(?:${item})?\\s*)*$`;
+  return {
+    description: `${description}; an array, or one comma-separated string`,
+    anyOf: [
+      { type: 'array', items: { type: 'string', maxLength: 1000, pattern }, maxItems: 50 },
+      { type: 'string', maxLength: 1000, pattern },
+    ],
+  };
+};
 const filter: JsonSchema = {
   type: 'object',
-  description: 'Empty lists match everything; all given lists must match',
+  description: 'Empty lists match everything; all given lists must match (at most 50 values each)',
   properties: {
-    type: { ...stringList, description: 'CloudEvents type prefixes, e.g. vn.lienket.matchmaking.' },
-    province: { ...stringList, description: 'Two-digit province codes' },
-    region: { ...stringList, description: 'Region codes' },
-    sector: { ...stringList, description: 'VSIC or HS code prefixes' },
+    type: listOf('[a-z0-9._]{1,100}', 'CloudEvents type prefixes, e.g. vn.lienket.matchmaking.'),
+    province: listOf('[0-9]{2}', 'Two-digit province codes'),
+    region: listOf(regions.map((r) => r.code).join('|'), 'Region codes'),
+    sector: listOf('[0-9]{2,8}', 'VSIC or HS code prefixes'),
   },
   additionalProperties: false,
 };
@@ -94,7 +105,14 @@ export const webhookSchemas: Record<string, JsonSchema> = {
         maxLength: 2000,
         description: 'http(s); public addresses only unless configured',
       },
-      secret: { type: 'string', description: 'whsec_<base64>; generated when left out (creation only)' },
+      secret: {
+        type: 'string',
+        // 24 to 64 key bytes; the exact byte count is checked by the server (422).
+        pattern: '^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$',
+        minLength: 38,
+        maxLength: 94,
+        description: 'whsec_<base64 of 24 to 64 random bytes>; generated when left out (creation only)',
+      },
       filter: { $ref: '#/components/schemas/WebhookFilter' },
       description: { type: 'string', maxLength: 500 },
       active: { type: 'boolean' },
@@ -103,6 +121,7 @@ export const webhookSchemas: Record<string, JsonSchema> = {
   },
   WebhookSubscriptionPatch: {
     type: 'object',
+    minProperties: 1,
     properties: {
       target_url: { type: 'string', format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2000 },
       filter: { $ref: '#/components/schemas/WebhookFilter' },

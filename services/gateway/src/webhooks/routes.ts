@@ -267,6 +267,10 @@ function pageOf(query: Record<string, unknown>): { size: number; after: string }
   return { size, after };
 }
 
+/** Field errors of the body, named as the document's validator names them (`body.target_url`). */
+const bodyInvalid = (violations: FieldViolation[]) =>
+  invalidArgument(violations.map((v) => (v.field === 'body' ? v : { ...v, field: `body.${v.field}` })));
+
 function noStore(response: Response) {
   response.setHeader('Cache-Control', 'no-store');
 }
@@ -311,7 +315,7 @@ export function subscriptionRouter(options: RouterOptions): Router {
           'Khóa bí mật có dạng "whsec_" và base64 của 24 đến 64 byte ngẫu nhiên (bỏ trống để được cấp)',
         ),
       );
-    if (violations.length > 0) throw invalidArgument(violations);
+    if (violations.length > 0) throw bodyInvalid(violations);
     const owned = await subscriptions.countDocuments({ owner: actor.subject });
     if (owned >= MAX_SUBSCRIPTIONS_PER_OWNER)
       throw new AppError('FAILED_PRECONDITION', `At most ${MAX_SUBSCRIPTIONS_PER_OWNER} subscriptions each`, {
@@ -398,7 +402,7 @@ export function subscriptionRouter(options: RouterOptions): Router {
           'Cần ít nhất một trường: target_url, filter, description, active',
         ),
       );
-    if (violations.length > 0) throw invalidArgument(violations);
+    if (violations.length > 0) throw bodyInvalid(violations);
     const updated = await subscriptions.findOneAndUpdate(
       visible(actor, id),
       { $set: { ...set, updated_at: new Date() } },
