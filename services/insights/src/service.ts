@@ -22,7 +22,7 @@ export async function startInsights(config: InsightsConfig, log: Logger) {
     .asPromise();
   monitorStoreCommands(connection.getClient());
   const db = connection.db as mongoose.mongo.Db;
-  await ensureFactIndexes(db);
+  await ensureFactIndexes(connection);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-insights', log });
   // Every public topic is created here too, so insights can subscribe before its producers run.
@@ -38,7 +38,7 @@ export async function startInsights(config: InsightsConfig, log: Logger) {
     log,
   });
 
-  const store = createMongoFactStore(db);
+  const store = createMongoFactStore(connection);
   const consumer = createFactConsumer({
     kafka,
     db,

@@ -1,33 +1,22 @@
 import { isDeepStrictEqual } from 'node:util';
+import { createModelIndexes } from '@lienket/eventbus';
 import type mongoose from 'mongoose';
 import type { Condition, FactStore, StoredFact, SumQuery, SumRow } from '../../app/ports';
 import { canonical } from '../../domain/facts';
 import { type FactKind, type FactUpdate, factKinds } from '../../domain/rules';
 
-type Db = mongoose.mongo.Db;
+import { factCollection, factModels } from './models';
+
 type FactDocument = { _id: string; rev: number } & Record<string, unknown>;
 
-export const factCollection = (kind: FactKind) => `${kind}_facts`;
+export { factCollection } from './models';
 
 /** Merges that lost a compare-and-set this many times in a row give up (the consumer retries the event). */
 const MAX_ATTEMPTS = 25;
 
-/** Figures look these times up; every other read is a scan of one kind's (small) documents. */
-const indexes: [FactKind, Record<string, 1>][] = [
-  ['proposal', { proposedAt: 1 }],
-  ['proposal', { establishedAt: 1 }],
-  ['need', { postedAt: 1 }],
-  ['capability', { postedAt: 1 }],
-  ['demand', { unmetAt: 1 }],
-  ['offer', { publishedAt: 1 }],
-  ['interest', { expressedAt: 1 }],
-  ['cofunding', { requestedAt: 1 }],
-  ['disbursement', { at: 1 }],
-  ['enterprise', { province: 1 }],
-];
-
-export async function ensureFactIndexes(db: Db): Promise<void> {
-  for (const [kind, keys] of indexes) await db.collection(factCollection(kind)).createIndex(keys);
+/** Builds the indexes the fact models' schemas declare. */
+export async function ensureFactIndexes(connection: mongoose.Connection): Promise<void> {
+  await createModelIndexes(Object.values(factModels(connection)));
 }
 
 /**
@@ -35,8 +24,11 @@ export async function ensureFactIndexes(db: Db): Promise<void> {
  * if its revision is unchanged (insert for a new one: the unique _id decides between two racing
  * inserts); a lost race reads again. No transaction, no counter: FerretDB serves all of it.
  */
-export function createMongoFactStore(db: Db): FactStore {
-  const collection = (kind: FactKind) => db.collection<FactDocument>(factCollection(kind));
+export function createMongoFactStore(connection: mongoose.Connection): FactStore {
+  const models = factModels(connection);
+  // The merge runs for every consumed event: through the model's collection (ADR 0010).
+  const collection = (kind: FactKind) =>
+    models[kind].collection as unknown as mongoose.mongo.Collection<FactDocument>;
 
   return {
     async apply(update: FactUpdate): Promise<boolean> {
@@ -77,7 +69,7 @@ export function createMongoFactStore(db: Db): FactStore {
           { $limit: q.top },
         );
       }
-      const docs = await collection(q.kind).aggregate(pipeline).toArray();
+      const docs = await models[q.kind].aggregate<{ _id: unknown; v: unknown }>(pipeline as never).exec();
       return docs.map((doc) => ({
         key: q.by.map((_, i) => {
           const value = (doc._id as Record<string, unknown> | null)?.[`k${i}`];
@@ -88,7 +80,7 @@ export function createMongoFactStore(db: Db): FactStore {
     },
 
     async find<K extends FactKind>(kind: K, match: Condition): Promise<StoredFact<K>[]> {
-      return (await collection(kind).find(match).toArray()) as unknown as StoredFact<K>[];
+      return (await models[kind].find(match).lean().exec()) as unknown as StoredFact<K>[];
     },
   };
 }
