@@ -81,11 +81,25 @@ function patchedModule(cfg, quiet) {
   const idIn =
     '\tif whereClause == "" {\n\t\tif in, inArgs, ok := lienketIDIn(params.Filter); ok {\n' +
     '\t\t\twhereClause = fmt.Sprintf(` WHERE %s IN (%s)`, metadata.IDColumn, in)\n\t\t\targs = inArgs\n\t\t}\n\t}\n\n';
+  // Explain chooses its WHERE clause by a copy of the same logic: patch it alike, so that the plan it
+  // answers is the plan of the query (the tests assert index use from it). Its filterPushdown stays
+  // true only for a filter the SQL clause decides alone.
+  const explainPushdown = '\t\t\tfilterPushdown = true\n';
+  const explainOrderBy = '\torderByClause := prepareOrderByClause(params.Sort)\n\tsortPushdown := ';
+  if (
+    collectionSource.split(exactId).length !== 3 ||
+    !collectionSource.includes(explainPushdown) ||
+    !collectionSource.includes(explainOrderBy)
+  ) {
+    throw new Error(`FerretDB explain patch: ${collectionFile} is not as expected`);
+  }
   writeFileSync(
     collectionFile,
     collectionSource
-      .replace(exactId, '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")')
-      .replace(afterId, idIn + afterId),
+      .replaceAll(exactId, '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")')
+      .replace(afterId, idIn + afterId)
+      .replace(explainPushdown, '\t\t\tfilterPushdown = params.Filter.Len() == 1\n')
+      .replace(explainOrderBy, idIn + explainOrderBy),
   );
   // The _id index is created on `_ferretdb_sjson->"_id"` but every lookup, update and delete by _id
   // compares `_ferretdb_sjson->'$._id'`: the same value, a different expression, so SQLite never uses
@@ -122,7 +136,7 @@ function ferretBinary(cfg, quiet) {
   const digest = createHash('sha256')
     .update(Buffer.concat(sources))
     .update(lockedHandlers.join())
-    .update('statement-close,id-pushdown,id-index')
+    .update('statement-close,id-pushdown,id-index,explain-as-query')
     .digest('hex')
     .slice(0, 12);
   const binary = join(cfg.cache, 'ferretdb', `ferretdb-${digest}`);

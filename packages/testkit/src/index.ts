@@ -3,6 +3,7 @@ export * from './go-tools';
 export * from './grpc';
 export * from './infrastructure';
 export * from './python-tools';
+export * from './store-plan';
 export * from './test-infra';
 export * from './tracing';
 export * from './wait';
