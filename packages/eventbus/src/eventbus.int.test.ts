@@ -97,10 +97,10 @@ describe('event bus on real Kafka', () => {
     });
     await waitFor(() => seen.length === 1, { what: 'the consumer to handle the event' });
     const finished = spans.getFinishedSpans();
-    const publishSpan = finished.find((s) => s.name === `${infra.topicPrefix}${Topics.testingProbe} publish`);
+    const publishSpan = finished.find((s) => s.name === `send ${infra.topicPrefix}${Topics.testingProbe}`);
     const processSpan = await waitFor(
       () =>
-        spans.getFinishedSpans().find((s) => s.name === `${infra.topicPrefix}${Topics.testingProbe} process`),
+        spans.getFinishedSpans().find((s) => s.name === `process ${infra.topicPrefix}${Topics.testingProbe}`),
       { what: 'the process span' },
     );
     expect(publishSpan?.spanContext().traceId).toBe(root.spanContext().traceId);
