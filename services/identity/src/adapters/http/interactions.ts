@@ -208,9 +208,16 @@ ${field('password', { vi: 'Mật khẩu (ít nhất 10 ký tự)', en: 'Password
     try {
       const details = await provider.interactionDetails(req, res);
       const values = Object.fromEntries(
-        ['tax_code', 'enterprise_name', 'province_code', 'display_name', 'contact_phone', 'login'].map(
-          (k) => [k, String(req.body[k] ?? '')],
-        ),
+        [
+          'tax_code',
+          'kind',
+          'primary_vsic',
+          'enterprise_name',
+          'province_code',
+          'display_name',
+          'contact_phone',
+          'login',
+        ].map((k) => [k, String(req.body[k] ?? '')]),
       );
       if (!csrfMatches(`interaction:${details.uid}`, req.body.csrf)) {
         res

@@ -1,14 +1,9 @@
 import { AppError, type Logger } from '@lienket/platform';
 import type mongoose from 'mongoose';
-import type {
-  ClientMetadata,
-  Configuration,
-  KoaContextWithOIDC,
-  default as Provider,
-} from 'oidc-provider' with { 'resolution-mode': 'import' };
 import { bilingual, escapeHtml, page } from '../http/pages';
 import type { ServiceKeys } from './keys';
 import { grantContexts, mongoOidcAdapter, revokeAccountArtifacts } from './mongo-adapter';
+import type { ClientMetadata, Configuration, KoaContextWithOIDC, Provider } from './oidc-types';
 
 export type { Provider };
 
@@ -192,7 +187,3 @@ ${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="lo
   );
   return provider;
 }
-
-export { contextsFor };
-
-const contextsFor = grantContexts;
