@@ -1,20 +1,9 @@
-import { env, loadConfig } from '@lienket/platform';
+import { env, loadConfig, relayEnv, serviceEnv } from '@lienket/platform';
 import { z } from 'zod';
 
 export const techTransferConfigSchema = z.object({
-  GRPC_PORT: env.port(50053),
-  /** Prometheus `/metrics`, apart from the public port. */
-  METRICS_PORT: env.port(9403),
-  MONGO_URL: env.mongoUrl(),
-  MONGO_DB: z.string().min(1).default('lienket_techtransfer'),
-  KAFKA_BROKERS: env.kafkaBrokers(),
-  /** Prepended to every topic (shared clusters, test isolation). */
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
-  KAFKA_PARTITIONS: env.positiveInt(6),
-  KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
-  CONSUMER_GROUP: z.string().default('lienket-techtransfer'),
-  LOG_LEVEL: env.logLevel(),
-  RELAY_POLL_MS: env.positiveInt(250),
+  ...serviceEnv({ name: 'techtransfer', grpcPort: 50053, metricsPort: 9403 }),
+  ...relayEnv,
   DEADLINE_INTERVAL_MS: env.positiveInt(60_000),
   OFFER_VALIDITY_DAYS: env.positiveInt(180),
   OFFER_MAX_VALIDITY_DAYS: env.positiveInt(730),

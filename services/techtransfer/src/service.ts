@@ -1,16 +1,8 @@
 import { Topics } from '@lienket/contracts';
-import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
-import {
-  type Logger,
-  monitorStoreCommands,
-  startGrpcServer,
-  startMetricsServer,
-  startPeriodicJob,
-  uuidv7,
-} from '@lienket/platform';
-import mongoose from 'mongoose';
+import { type Logger, uuidv7 } from '@lienket/platform';
+import { startServiceRuntime } from '@lienket/runtime';
 import { makeTechTransferGrpc } from './adapters/grpc/techtransfer-grpc';
-import { createRegistryConsumer } from './adapters/kafka/consumers';
+import { registrySubscriptions } from './adapters/kafka/consumers';
 import {
   createMongoTechTransferStore,
   ensureTechTransferIndexes,
@@ -19,7 +11,16 @@ import {
 import { makeTechTransfer } from './app/techtransfer';
 import type { TechTransferConfig } from './config';
 
-export const TECHTRANSFER_SOURCE = '/lienket/techtransfer';
+/** What techtransfer publishes, and the registry topics it reads (created so it can subscribe before the registry runs). */
+const topics = [
+  Topics.techtransferOffer,
+  Topics.techtransferRequest,
+  Topics.techtransferInterest,
+  Topics.techtransferProgramme,
+  Topics.techtransferCoFunding,
+  Topics.registryEnterprise,
+  Topics.registryNeed,
+];
 
 export interface StartOptions {
   clock?: () => Date;
@@ -29,56 +30,17 @@ export interface StartOptions {
 
 /** Wires the service from its config; main.ts runs it, integration tests start it in-process. */
 export async function startTechTransfer(config: TechTransferConfig, log: Logger, options: StartOptions = {}) {
-  const connection = await mongoose
-    // monitorCommands: the outbox relay learns which documents this process left pending from its own
-    // writes, and store command metrics (lienket_store_commands_total).
-    .createConnection(config.MONGO_URL, {
-      dbName: config.MONGO_DB,
-      serverSelectionTimeoutMS: 10_000,
-      monitorCommands: true,
-    })
-    .asPromise();
-  monitorStoreCommands(connection.getClient());
-  const db = connection.db as mongoose.mongo.Db;
+  const runtime = await startServiceRuntime({ name: 'techtransfer', config, log, topics });
+  const { connection } = runtime;
   await ensureTechTransferIndexes(connection);
-
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-techtransfer', log });
-  // The registry topics are created here too so this service can subscribe before the registry runs.
-  const topics = [
-    Topics.techtransferOffer,
-    Topics.techtransferRequest,
-    Topics.techtransferInterest,
-    Topics.techtransferProgramme,
-    Topics.techtransferCoFunding,
-    Topics.registryEnterprise,
-    Topics.registryNeed,
-  ];
-  await ensureTopics(
-    kafka,
-    topics.map((t) => config.KAFKA_TOPIC_PREFIX + t),
-    { partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
-  );
-  const publisher = await createEventPublisher({
-    kafka,
-    source: TECHTRANSFER_SOURCE,
-    topicPrefix: config.KAFKA_TOPIC_PREFIX,
-    log,
-  });
-  const relay = createOutboxRelay({
-    db,
-    collections: outboxCollections,
-    publisher,
-    log,
-    pollIntervalMs: config.RELAY_POLL_MS,
-  });
-  if (options.relay !== false) relay.start();
+  const relay = runtime.relayOutbox(outboxCollections, { start: options.relay !== false });
 
   const store = createMongoTechTransferStore(connection);
   const techtransfer = makeTechTransfer({
     store,
     clock: options.clock ?? (() => new Date()),
     newId: () => uuidv7(),
-    source: TECHTRANSFER_SOURCE,
+    source: runtime.source,
     afterWrite: () => relay.notify(),
     offerRules: {
       defaultValidityDays: config.OFFER_VALIDITY_DAYS,
@@ -93,54 +55,14 @@ export async function startTechTransfer(config: TechTransferConfig, log: Logger,
     approvalClaimTimeoutMs: config.APPROVAL_CLAIM_TIMEOUT_MS,
   });
 
-  const registryConsumer = createRegistryConsumer({
-    kafka,
-    db,
-    publisher,
-    store,
-    techtransfer,
-    log: log.child({ component: 'registry-consumer' }),
-    topicPrefix: config.KAFKA_TOPIC_PREFIX,
-    groupId: config.CONSUMER_GROUP,
+  await runtime.consume({
+    name: 'registry-consumer',
+    subscriptions: registrySubscriptions({ store, techtransfer }),
   });
-  await registryConsumer.start();
-
-  const metrics = await startMetricsServer(config.METRICS_PORT);
-  const server = await startGrpcServer({
-    services: [makeTechTransferGrpc({ techtransfer, log: log.child({ component: 'grpc' }) })],
-    port: config.GRPC_PORT,
-    log,
+  runtime.every('deadlines', config.DEADLINE_INTERVAL_MS, async (jobLog) => {
+    const counts = await techtransfer.runDeadlines();
+    if (Object.values(counts).some((n) => n > 0)) jobLog.info(counts, 'deadline pass');
   });
-
-  const deadlineLog = log.child({ component: 'deadlines' });
-  const deadlines = startPeriodicJob(
-    'deadlines',
-    config.DEADLINE_INTERVAL_MS,
-    async () => {
-      const counts = await techtransfer.runDeadlines();
-      if (Object.values(counts).some((n) => n > 0)) deadlineLog.info(counts, 'deadline pass');
-    },
-    deadlineLog,
-  );
-
-  return {
-    grpcPort: server.port,
-    metricsPort: metrics.port,
-    techtransfer,
-    store,
-    relay,
-    db,
-    parts: [
-      { name: 'mongo', stop: () => connection.close() },
-      { name: 'publisher', stop: () => publisher.disconnect() },
-      { name: 'relay', stop: () => relay.stop() },
-      { name: 'registry-consumer', stop: () => registryConsumer.stop() },
-      deadlines,
-      { name: 'metrics', stop: () => metrics.stop() },
-      { name: 'grpc', stop: () => server.stop() },
-    ],
-    async stop() {
-      for (const part of [...this.parts].reverse()) await part.stop();
-    },
-  };
+  await runtime.serveGrpc([makeTechTransferGrpc({ techtransfer, log: log.child({ component: 'grpc' }) })]);
+  return runtime.started({ techtransfer, store, relay });
 }

@@ -1,24 +1,15 @@
 import { Events, registryV1 } from '@lienket/contracts';
-import { createEventConsumer, type EventConsumer, type EventPublisher, on } from '@lienket/eventbus';
+import { on, type Subscription } from '@lienket/eventbus';
 import { partyFromEnterprise } from '@lienket/matching';
-import type { Logger } from '@lienket/platform';
 import { regionOf } from '@lienket/reference';
-import type { Kafka } from 'kafkajs';
-import type mongoose from 'mongoose';
 import type { StoredParty, TechTransferStore } from '../../app/ports';
 import type { TechTransfer } from '../../app/techtransfer';
 import { moneyRangeFromProto } from '../../app/to-proto';
 import type { TechRequest } from '../../domain/model';
 
-interface ConsumerDeps {
-  kafka: Kafka;
-  db: mongoose.mongo.Db;
-  publisher: EventPublisher;
+interface SubscriptionDeps {
   store: TechTransferStore;
   techtransfer: TechTransfer;
-  log: Logger;
-  topicPrefix: string;
-  groupId: string;
 }
 
 /** The enterprise facts techtransfer decides with, from a registry enterprise. */
@@ -64,39 +55,30 @@ export function requestFromNeed(n: registryV1.Need): TechRequest {
   };
 }
 
-/** Registry enterprises (the parties) and technology needs (requests), once per event. */
-export function createRegistryConsumer(deps: ConsumerDeps): EventConsumer {
-  const { store, techtransfer } = deps;
-  return createEventConsumer({
-    kafka: deps.kafka,
-    db: deps.db,
-    publisher: deps.publisher,
-    log: deps.log,
-    topicPrefix: deps.topicPrefix,
-    groupId: `${deps.topicPrefix}${deps.groupId}`,
-    subscriptions: [
-      on(Events.enterpriseRegistered, async (p, { event }) => {
-        if (p.enterprise) await store.projectParty(p.enterprise.id, partyFacts(p.enterprise), event.time);
-      }),
-      on(Events.enterpriseUpdated, async (p, { event }) => {
-        if (p.enterprise) await store.projectParty(p.enterprise.id, partyFacts(p.enterprise), event.time);
-      }),
-      on(Events.enterpriseVerified, (p, { event }) =>
-        store.projectParty(p.enterpriseId, { verified: true, rejected: false }, event.time),
-      ),
-      on(Events.enterpriseRejected, (p, { event }) =>
-        store.projectParty(p.enterpriseId, { verified: false, rejected: true }, event.time),
-      ),
-      on(Events.leadFirmDesignated, (p, { event }) =>
-        store.projectParty(p.enterpriseId, { leadFirm: p.leadFirm }, event.time),
-      ),
-      on(Events.needPosted, async (p) => {
-        if (p.need?.category === registryV1.NeedCategory.NEED_CATEGORY_TECHNOLOGY)
-          await techtransfer.requestFromNeed(requestFromNeed(p.need));
-      }),
-      on(Events.needClosed, (p) => techtransfer.closeFromNeed(p.needId, 'need_closed')),
-      on(Events.needFulfilled, (p) => techtransfer.closeFromNeed(p.needId, 'need_fulfilled')),
-      on(Events.needExpired, (p) => techtransfer.closeFromNeed(p.needId, 'need_expired')),
-    ],
-  });
+/** Registry enterprises (the parties) and technology needs (requests), for the registry consumer. */
+export function registrySubscriptions({ store, techtransfer }: SubscriptionDeps): Subscription[] {
+  return [
+    on(Events.enterpriseRegistered, async (p, { event }) => {
+      if (p.enterprise) await store.projectParty(p.enterprise.id, partyFacts(p.enterprise), event.time);
+    }),
+    on(Events.enterpriseUpdated, async (p, { event }) => {
+      if (p.enterprise) await store.projectParty(p.enterprise.id, partyFacts(p.enterprise), event.time);
+    }),
+    on(Events.enterpriseVerified, (p, { event }) =>
+      store.projectParty(p.enterpriseId, { verified: true, rejected: false }, event.time),
+    ),
+    on(Events.enterpriseRejected, (p, { event }) =>
+      store.projectParty(p.enterpriseId, { verified: false, rejected: true }, event.time),
+    ),
+    on(Events.leadFirmDesignated, (p, { event }) =>
+      store.projectParty(p.enterpriseId, { leadFirm: p.leadFirm }, event.time),
+    ),
+    on(Events.needPosted, async (p) => {
+      if (p.need?.category === registryV1.NeedCategory.NEED_CATEGORY_TECHNOLOGY)
+        await techtransfer.requestFromNeed(requestFromNeed(p.need));
+    }),
+    on(Events.needClosed, (p) => techtransfer.closeFromNeed(p.needId, 'need_closed')),
+    on(Events.needFulfilled, (p) => techtransfer.closeFromNeed(p.needId, 'need_fulfilled')),
+    on(Events.needExpired, (p) => techtransfer.closeFromNeed(p.needId, 'need_expired')),
+  ];
 }
