@@ -1,21 +1,13 @@
 import { hostname } from 'node:os';
-import { env, loadConfig } from '@lienket/platform';
+import { env, loadConfig, relayEnv, serviceEnv } from '@lienket/platform';
 import { z } from 'zod';
 
 const weight = (fallback: number) => z.coerce.number().min(0).max(10).default(fallback);
 
 export const matchmakingConfigSchema = z.object({
-  GRPC_PORT: env.port(50052),
-  /** Prometheus `/metrics`, apart from the public port. */
-  METRICS_PORT: env.port(9402),
-  MONGO_URL: env.mongoUrl(),
-  MONGO_DB: z.string().min(1).default('lienket_matchmaking'),
-  KAFKA_BROKERS: env.kafkaBrokers(),
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
-  KAFKA_PARTITIONS: env.positiveInt(6),
-  KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
-  /** Shared consumer group of all instances (actions); each instance adds its own index group. */
-  CONSUMER_GROUP: z.string().default('lienket-matchmaking'),
+  /** CONSUMER_GROUP is shared by all instances (actions); each instance adds its own index group. */
+  ...serviceEnv({ name: 'matchmaking', grpcPort: 50052, metricsPort: 9402 }),
+  ...relayEnv,
   /** Partitions each consumer (index, actions) handles at once; order is kept within a partition. */
   CONSUMER_CONCURRENCY: env.positiveInt(3),
   /** Stable per instance so a restart resumes its index consumer instead of replaying. */
@@ -23,12 +15,10 @@ export const matchmakingConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/)
     .default(hostname().replace(/[^A-Za-z0-9_.-]/g, '-')),
-  LOG_LEVEL: env.logLevel(),
   MATCH_TOP_K: env.positiveInt(10),
   MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
   PROPOSAL_TTL_DAYS: env.positiveInt(21),
   PROPOSAL_EXPIRY_INTERVAL_MS: env.positiveInt(60_000),
-  RELAY_POLL_MS: env.positiveInt(250),
   WEIGHT_PRODUCT: weight(0.35),
   WEIGHT_KEYWORDS: weight(0.05),
   WEIGHT_CAPACITY: weight(0.15),

@@ -1,14 +1,7 @@
 import { Events, Topics } from '@lienket/contracts';
-import {
-  createEventConsumer,
-  type EventConsumer,
-  type EventPublisher,
-  type HandlerContext,
-  on,
-} from '@lienket/eventbus';
+import { type HandlerContext, on, type Subscription } from '@lienket/eventbus';
 import type { Logger } from '@lienket/platform';
 import type { Kafka } from 'kafkajs';
-import type mongoose from 'mongoose';
 import type { Matchmaking } from '../../app/matchmaking';
 
 const registryTopics = [Topics.registryEnterprise, Topics.registryCapability, Topics.registryNeed];
@@ -85,107 +78,74 @@ export function createIndexProgress(kafka: Kafka, topicPrefix: string, log: Logg
   };
 }
 
-interface ConsumerDeps {
-  kafka: Kafka;
-  db: mongoose.mongo.Db;
-  publisher: EventPublisher;
-  matchmaking: Matchmaking;
-  log: Logger;
-  topicPrefix: string;
-  groupId: string;
-  instanceId: string;
-  /** Partitions each consumer handles at once (order is kept within a partition). */
-  concurrency?: number;
-}
-
-/** This instance's index consumer group. */
-export const indexGroupId = (deps: Pick<ConsumerDeps, 'topicPrefix' | 'groupId' | 'instanceId'>) =>
-  `${deps.topicPrefix}${deps.groupId}-index-${deps.instanceId}`;
+/** This instance's index consumer group (before the topic prefix): its own, so every instance sees every event. */
+export const indexGroup = (consumerGroup: string, instanceId: string) =>
+  `${consumerGroup}-index-${instanceId}`;
 
 /** Every instance: all registry events into its own index (own consumer group). */
-export function createIndexConsumer(
-  deps: ConsumerDeps & { progress: ReturnType<typeof createIndexProgress> },
-): EventConsumer {
-  const { projection } = deps.matchmaking;
+export function indexSubscriptions(matchmaking: Matchmaking): Subscription[] {
+  const { projection } = matchmaking;
   const at = (time: Date) => time;
-  return createEventConsumer({
-    kafka: deps.kafka,
-    db: deps.db,
-    publisher: deps.publisher,
-    log: deps.log,
-    topicPrefix: deps.topicPrefix,
-    groupId: indexGroupId(deps),
-    partitionsConsumedConcurrently: deps.concurrency ?? 1,
-    onProgress: deps.progress.record,
-    subscriptions: [
-      on(Events.enterpriseRegistered, async (p, { event }) => {
-        if (p.enterprise) await projection.enterprise(p.enterprise, at(event.time));
-      }),
-      on(Events.enterpriseUpdated, async (p, { event }) => {
-        if (p.enterprise) await projection.enterprise(p.enterprise, at(event.time));
-      }),
-      on(Events.enterpriseVerified, (p, { event }) =>
-        projection.partyPatch(p.enterpriseId, { verified: true }, event.time),
-      ),
-      on(Events.enterpriseRejected, (p, { event }) =>
-        projection.partyPatch(p.enterpriseId, { verified: false }, event.time),
-      ),
-      on(Events.leadFirmDesignated, (p, { event }) =>
-        projection.partyPatch(p.enterpriseId, { leadFirm: p.leadFirm }, event.time),
-      ),
-      on(Events.capabilityPosted, async (p, { event }) => {
-        if (p.capability) await projection.capabilityPosted(p.capability, event.time);
-      }),
-      on(Events.capabilityWithdrawn, (p, { event }) =>
-        projection.capabilityPatch(p.capabilityId, { open: false }, event.time),
-      ),
-      on(Events.capabilityExpired, (p, { event }) =>
-        projection.capabilityPatch(p.capabilityId, { open: false }, event.time),
-      ),
-      on(Events.capabilityRenewed, (p, { event }) =>
-        projection.capabilityPatch(p.capabilityId, { validUntil: p.validUntil ?? new Date(0) }, event.time),
-      ),
-      on(Events.needPosted, async (p, { event }) => {
-        if (p.need) await projection.needPosted(p.need, event.time);
-      }),
-      on(Events.needClosed, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
-      on(Events.needFulfilled, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
-      on(Events.needExpired, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
-    ],
-  });
+  return [
+    on(Events.enterpriseRegistered, async (p, { event }) => {
+      if (p.enterprise) await projection.enterprise(p.enterprise, at(event.time));
+    }),
+    on(Events.enterpriseUpdated, async (p, { event }) => {
+      if (p.enterprise) await projection.enterprise(p.enterprise, at(event.time));
+    }),
+    on(Events.enterpriseVerified, (p, { event }) =>
+      projection.partyPatch(p.enterpriseId, { verified: true }, event.time),
+    ),
+    on(Events.enterpriseRejected, (p, { event }) =>
+      projection.partyPatch(p.enterpriseId, { verified: false }, event.time),
+    ),
+    on(Events.leadFirmDesignated, (p, { event }) =>
+      projection.partyPatch(p.enterpriseId, { leadFirm: p.leadFirm }, event.time),
+    ),
+    on(Events.capabilityPosted, async (p, { event }) => {
+      if (p.capability) await projection.capabilityPosted(p.capability, event.time);
+    }),
+    on(Events.capabilityWithdrawn, (p, { event }) =>
+      projection.capabilityPatch(p.capabilityId, { open: false }, event.time),
+    ),
+    on(Events.capabilityExpired, (p, { event }) =>
+      projection.capabilityPatch(p.capabilityId, { open: false }, event.time),
+    ),
+    on(Events.capabilityRenewed, (p, { event }) =>
+      projection.capabilityPatch(p.capabilityId, { validUntil: p.validUntil ?? new Date(0) }, event.time),
+    ),
+    on(Events.needPosted, async (p, { event }) => {
+      if (p.need) await projection.needPosted(p.need, event.time);
+    }),
+    on(Events.needClosed, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
+    on(Events.needFulfilled, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
+    on(Events.needExpired, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
+  ];
 }
 
 /** One member of the shared group per partition: turns postings into proposals, once. */
-export function createActionConsumer(
-  deps: ConsumerDeps & { progress: ReturnType<typeof createIndexProgress> },
-): EventConsumer {
-  const { actions } = deps.matchmaking;
+export function actionSubscriptions(
+  matchmaking: Matchmaking,
+  progress: ReturnType<typeof createIndexProgress>,
+): Subscription[] {
+  const { actions } = matchmaking;
   const indexed = (context: HandlerContext) =>
-    deps.progress.caughtUp({ topic: context.topic, partition: context.partition, offset: context.offset });
-  return createEventConsumer({
-    kafka: deps.kafka,
-    db: deps.db,
-    publisher: deps.publisher,
-    log: deps.log,
-    topicPrefix: deps.topicPrefix,
-    groupId: `${deps.topicPrefix}${deps.groupId}`,
-    partitionsConsumedConcurrently: deps.concurrency ?? 1,
-    subscriptions: [
-      on(Events.needPosted, async (p, context) => {
-        await indexed(context);
-        await actions.needPosted(p.need?.id ?? '');
-      }),
-      on(Events.capabilityPosted, async (p, context) => {
-        await indexed(context);
-        await actions.capabilityPosted(p.capability?.id ?? '');
-      }),
-      on(Events.capabilityWithdrawn, (p) =>
-        actions.retractForCapability(p.capabilityId, 'capability_withdrawn'),
-      ),
-      on(Events.capabilityExpired, (p) => actions.retractForCapability(p.capabilityId, 'capability_expired')),
-      on(Events.needClosed, (p) => actions.retractForNeed(p.needId, 'need_closed')),
-      on(Events.needFulfilled, (p) => actions.retractForNeed(p.needId, 'need_fulfilled')),
-      on(Events.needExpired, (p) => actions.needExpired(p.needId)),
-    ],
-  });
+    progress.caughtUp({ topic: context.topic, partition: context.partition, offset: context.offset });
+  return [
+    on(Events.needPosted, async (p, context) => {
+      await indexed(context);
+      await actions.needPosted(p.need?.id ?? '');
+    }),
+    on(Events.capabilityPosted, async (p, context) => {
+      await indexed(context);
+      await actions.capabilityPosted(p.capability?.id ?? '');
+    }),
+    on(Events.capabilityWithdrawn, (p) =>
+      actions.retractForCapability(p.capabilityId, 'capability_withdrawn'),
+    ),
+    on(Events.capabilityExpired, (p) => actions.retractForCapability(p.capabilityId, 'capability_expired')),
+    on(Events.needClosed, (p) => actions.retractForNeed(p.needId, 'need_closed')),
+    on(Events.needFulfilled, (p) => actions.retractForNeed(p.needId, 'need_fulfilled')),
+    on(Events.needExpired, (p) => actions.needExpired(p.needId)),
+  ];
 }
