@@ -24,7 +24,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** A registry and an identity service in-process, on the file's own databases and topics. */
-export async function startPlatform(infra: TestInfra, overrides: Record<string, string> = {}) {
+export async function startPlatform(
+  infra: TestInfra,
+  overrides: Record<string, string> = {},
+  options: { clock?: () => Date } = {},
+) {
   const registry = await startRegistry(
     parseConfig(registryConfigSchema, {
       GRPC_PORT: '0',
@@ -59,6 +63,7 @@ export async function startPlatform(infra: TestInfra, overrides: Record<string, 
       ...overrides,
     }),
     infra.log,
+    options,
   );
   return {
     registry,
