@@ -80,6 +80,30 @@ export interface SchemaOptions {
   refPrefix: string;
   /** Refuse unknown properties (for request bodies). */
   strict?: boolean;
+  /** Constraints the proto cannot carry (lengths, patterns, code lists), merged into the generated schemas. */
+  overlay?: SchemaOverlay;
+}
+
+/**
+ * Constraints of one message that hold wherever it appears: keywords merged into a field's schema
+ * (`items` into its items; a message field keeps its `$ref` and gains them through `allOf`), and
+ * keywords of the message's own schema (`anyOf`, ...). A field it names that the message lacks is an
+ * error, so a renamed proto field cannot leave a constraint behind unnoticed.
+ */
+export interface MessageOverlay {
+  fields?: Record<string, JsonSchema>;
+  /** Keywords of the message's schema itself, e.g. `required` or `anyOf` across fields. */
+  message?: JsonSchema;
+}
+export type SchemaOverlay = Record<string, MessageOverlay>;
+
+/** A field's generated schema with an overlay's keywords. */
+export function mergeSchema(base: JsonSchema, extra: JsonSchema): JsonSchema {
+  if (typeof base.$ref === 'string') return { allOf: [base, extra] };
+  const merged: JsonSchema = { ...base, ...extra };
+  if (base.items && extra.items)
+    merged.items = mergeSchema(base.items as JsonSchema, extra.items as JsonSchema);
+  return merged;
 }
 
 /**
@@ -142,10 +166,17 @@ export function jsonSchemas(
       continue;
     }
     const message = findMessage(name);
+    const overlay = options.overlay?.[name];
+    const names = new Set(message.fields.map((f) => f.jsonName));
+    const stray = Object.keys(overlay?.fields ?? {}).filter((f) => !names.has(f));
+    if (stray.length > 0)
+      throw new Error(`the overlay of ${name} names fields it lacks: ${stray.join(', ')}`);
     const properties: Record<string, JsonSchema> = {};
     for (const field of message.fields) {
       const description = commentOf(message, field);
-      properties[field.jsonName] = description ? { ...fieldSchema(field), description } : fieldSchema(field);
+      const extra = overlay?.fields?.[field.jsonName];
+      const schema = extra ? mergeSchema(fieldSchema(field), extra) : fieldSchema(field);
+      properties[field.jsonName] = description ? { ...schema, description } : schema;
     }
     const description = commentOf(message);
     out[name] = {
@@ -154,6 +185,7 @@ export function jsonSchemas(
       ...(description ? { description } : {}),
       properties,
       ...(options.strict ? { additionalProperties: false } : {}),
+      ...overlay?.message,
     };
   }
   return out;

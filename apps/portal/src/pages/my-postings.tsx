@@ -79,7 +79,7 @@ const quantityOf = (draft: Draft) =>
     : undefined;
 
 /** The proto3 JSON body of a need; what is left empty is left out, and the gateway says what is missing. */
-function needBodyOf(draft: Draft, enterpriseId: string): Schemas['lienket.registry.v1.NeedInput'] {
+function needBodyOf(draft: Draft, enterpriseId: string): Partial<Schemas['lienket.registry.v1.NeedInput']> {
   const quantity = quantityOf(draft);
   return {
     ...commonOf(draft, enterpriseId),
@@ -94,7 +94,7 @@ function needBodyOf(draft: Draft, enterpriseId: string): Schemas['lienket.regist
 function capabilityBodyOf(
   draft: Draft,
   enterpriseId: string,
-): Schemas['lienket.registry.v1.CapabilityInput'] {
+): Partial<Schemas['lienket.registry.v1.CapabilityInput']> {
   const quantity = quantityOf(draft);
   return {
     ...commonOf(draft, enterpriseId),
@@ -104,6 +104,9 @@ function capabilityBodyOf(
 }
 
 type NeedCategory = NonNullable<Schemas['lienket.registry.v1.NeedInput']['category']>;
+// A draft may lack fields the document requires; it is sent as it is, and the gateway's 400 names them.
+type NeedInput = Schemas['lienket.registry.v1.NeedInput'];
+type CapabilityInput = Schemas['lienket.registry.v1.CapabilityInput'];
 
 const controlOf: Partial<Record<FieldName, keyof Draft>> = {
   quantityPerMonth: 'quantity',
@@ -145,9 +148,15 @@ function PostingForm({ enterpriseId, onPosted }: { enterpriseId: string; onPoste
     try {
       const posted =
         draft.kind === 'need'
-          ? (await answer(client.POST('/v1/needs', { body: needBodyOf(draft, enterpriseId) })))?.need
-          : (await answer(client.POST('/v1/capabilities', { body: capabilityBodyOf(draft, enterpriseId) })))
-              ?.capability;
+          ? (await answer(client.POST('/v1/needs', { body: needBodyOf(draft, enterpriseId) as NeedInput })))
+              ?.need
+          : (
+              await answer(
+                client.POST('/v1/capabilities', {
+                  body: capabilityBodyOf(draft, enterpriseId) as CapabilityInput,
+                }),
+              )
+            )?.capability;
       setError(undefined);
       setDraft({ ...emptyDraft, kind: draft.kind });
       onPosted(posted?.title ?? draft.title);

@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import type { Role } from '../auth';
 import type { CachedAnswer, ReadCache } from '../cache/read-cache';
 import { markConforming, requireJsonBody, violations } from './conformance';
+import { bodySchema, schemaOverlay } from './constraints';
 
 /** A generated message type: enough to read it from and write it to JSON. */
 export interface JsonCodec<T> {
@@ -116,7 +117,7 @@ export function mountRoutes(
 ): void {
   const bodySchemas = jsonSchemas(
     routes.flatMap((r) => (r.body ? [r.body.name] : [])),
-    { refPrefix: '#/$defs/', strict: true },
+    { refPrefix: '#/$defs/', strict: true, overlay: schemaOverlay },
   );
   const inFlight = new Map<string, Promise<CachedAnswer>>();
   for (const spec of routes) {
@@ -127,7 +128,7 @@ export function mountRoutes(
     );
     let validateBody: ValidateFunction | undefined;
     if (spec.body) {
-      validateBody = ajv.compile({ $ref: `#/$defs/${spec.body.name}`, $defs: bodySchemas });
+      validateBody = ajv.compile({ ...bodySchema(spec.body.name, '#/$defs/'), $defs: bodySchemas });
     }
     router[spec.method](spec.path, async (request: Request, response: Response, next: NextFunction) => {
       try {

@@ -1,5 +1,6 @@
 import { type JsonSchema, jsonSchemas } from '@lienket/contracts';
 import { type AnyRoute, type ParamSpec, paramSchema } from './api';
+import { bodySchema, schemaOverlay } from './constraints';
 
 const problemSchema: JsonSchema = {
   type: 'object',
@@ -122,7 +123,7 @@ export function openApiDocument(
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.body.name}` } } },
+              content: { 'application/json': { schema: bodySchema(r.body.name, '#/components/schemas/') } },
             },
           }
         : {}),
@@ -146,7 +147,7 @@ export function openApiDocument(
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
         Problem: problemSchema,
-        ...jsonSchemas(names, { refPrefix: '#/components/schemas/', strict: true }),
+        ...jsonSchemas(names, { refPrefix: '#/components/schemas/', strict: true, overlay: schemaOverlay }),
         ...extra.schemas,
       },
     },

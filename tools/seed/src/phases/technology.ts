@@ -153,7 +153,7 @@ export async function seedTechnology(run: SeedRun) {
               (c) =>
                 c.POST('/v1/tech/interests/{interestId}/decline', {
                   ...onInterest,
-                  body: { reason: i.declineReason },
+                  body: { reason: i.declineReason ?? '' },
                 }),
               { idempotent: true },
             );

@@ -177,7 +177,7 @@ export interface PlannedInterest {
 type ProgrammeInput = Schemas['lienket.techtransfer.v1.ProgrammeInput'];
 export type ProgrammeBody = Sent<ProgrammeInput, 'name' | 'funderKind' | 'maxCofundingPercent'> &
   Pick<ProgrammeInput, 'province'> & {
-    sponsor?: Sent<Schemas['lienket.techtransfer.v1.Sponsor'], 'name' | 'kind' | 'country'>;
+    sponsor?: Sent<NonNullable<ProgrammeInput['sponsor']>, 'name' | 'kind' | 'country'>;
     budget: Money;
     perProjectCap: Money;
     eligibility: Sent<
