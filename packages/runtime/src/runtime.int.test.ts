@@ -67,6 +67,7 @@ describe('service runtime', () => {
     runtime.every('probe-job', 20, async () => {
       passes += 1;
     });
+    const httpPort = await runtime.serveHttp((_request, response) => response.end('ok'), 0);
     await runtime.serveGrpc([]);
     const service = runtime.started({ extra: 'kept' });
 
@@ -79,6 +80,7 @@ describe('service runtime', () => {
     expect(received[0]?.note).toBe('through the runtime');
     expect(await grpcHealth(`127.0.0.1:${service.grpcPort}`)).toBe('SERVING');
     expect(await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`).then((r) => r.status)).toBe(200);
+    expect(await fetch(`http://127.0.0.1:${httpPort}/`).then((r) => r.text())).toBe('ok');
     expect(service.extra).toBe('kept');
     expect(runtime.groupId()).toBe(`${infra.topicPrefix}${config.CONSUMER_GROUP}`);
 
@@ -93,6 +95,7 @@ describe('service runtime', () => {
     await service.stop(); // a second stop is the same stop
     expect(stopped).toEqual([
       'grpc',
+      'http',
       'probe-job',
       'probe-consumer',
       'own part',
@@ -101,6 +104,7 @@ describe('service runtime', () => {
       'metrics',
     ]);
     expect(await portFree(service.grpcPort)).toBe(true);
+    expect(await portFree(httpPort)).toBe(true);
     expect(await portFree(service.metricsPort)).toBe(true);
   });
 

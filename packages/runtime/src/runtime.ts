@@ -1,3 +1,4 @@
+import { createServer, type RequestListener } from 'node:http';
 import {
   createEventConsumer,
   createEventPublisher,
@@ -95,6 +96,8 @@ export interface ServiceRuntime {
   every(name: string, intervalMs: number, job: (log: Logger) => Promise<void>): void;
   /** Serves these gRPC services with health and reflection; call it last, once the service can answer. */
   serveGrpc(services: ServiceBinding[]): Promise<GrpcServer>;
+  /** Serves HTTP (an express app) on `port` (0 picks one); resolves with the port once listening. */
+  serveHttp(handler: RequestListener, port: number): Promise<number>;
   /** The handle to return from `start<Service>`, with what tests and drills reach into. */
   started<T extends object>(extras: T): StartedService & T;
   /** Stops every part in reverse start order (a failing part does not keep the others running). */
@@ -227,6 +230,28 @@ export async function startServiceRuntime(options: ServiceRuntimeOptions): Promi
         const server = grpc;
         onStop('grpc', () => server.stop());
         return server;
+      },
+      async serveHttp(handler, port) {
+        const server = createServer(handler);
+        // Longer than the usual load balancer's idle timeout, so it never closes a connection first.
+        server.keepAliveTimeout = 65_000;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        onStop(
+          'http',
+          () =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        );
+        const address = server.address();
+        return typeof address === 'object' && address ? address.port : port;
       },
       started(extras) {
         if (!grpc) throw new Error(`${name}: serveGrpc before started (every service serves health)`);
