@@ -63,6 +63,16 @@ export interface RouteSpec<B, R> {
   bodyField?: string;
   response: MessageRef<R>;
   status?: 200 | 201;
+  /**
+   * Why a request the document admits may still be refused 422 here: the resource's state, a time or a
+   * rule across fields no schema states. Only an operation that says why declares 422.
+   */
+  unprocessable?: string;
+  /**
+   * What a creation's answer holds: the JSON pointer of the new resource's id, and the path parameters
+   * that name it elsewhere. The document links this operation to every route taking one of them.
+   */
+  creates?: { id: string; params: readonly string[] };
   /** The response as CSV, served for `?format=csv` (declare `format` in the query). */
   csv?: (result: R) => string;
   /**

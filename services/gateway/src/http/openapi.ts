@@ -47,6 +47,24 @@ function parameter(name: string, where: 'path' | 'query', spec: ParamSpec) {
   };
 }
 
+/**
+ * Links from a creation to every route whose only path parameter names what it created, with the id
+ * from its answer: clients (and schemathesis' stateful phase) follow them from a new resource.
+ */
+function linksOf(creates: NonNullable<AnyRoute['creates']>, routes: readonly AnyRoute[]) {
+  const links: Record<string, unknown> = {};
+  for (const target of routes) {
+    const names = Object.keys(target.params ?? {});
+    const [param] = names;
+    if (names.length !== 1 || param === undefined || !creates.params.includes(param)) continue;
+    links[target.operationId] = {
+      operationId: target.operationId,
+      parameters: { [`path.${param}`]: `$response.body#${creates.id}` },
+    };
+  }
+  return Object.keys(links).length > 0 ? links : undefined;
+}
+
 /** The OpenAPI 3.1 document of the routes, with schemas generated from the proto contracts. */
 /** Paths and schemas of handlers outside the route table (streams, subscriptions). */
 export interface Documentation {
@@ -95,9 +113,7 @@ export function openApiDocument(
       '403': problem('The caller may not do this'),
       '404': problem('Not found'),
       '409': problem('Already exists'),
-      '422': problem(
-        'Not possible in the current state, or refused by a rule this document cannot state (a check digit, a date in the future, a code that does not exist; field errors listed)',
-      ),
+      ...(r.unprocessable ? { '422': problem(`Not possible now: ${r.unprocessable}`) } : {}),
       '413': problem('The body is larger than the limit'),
       ...(r.body ? { '415': problem('The body is not application/json') } : {}),
       '429': problem('Rate limit exceeded'),
@@ -107,6 +123,8 @@ export function openApiDocument(
       '504': problem('A service did not answer in time; retry'),
     };
     if (r.method === 'get') responses['304'] = { description: 'Not modified (If-None-Match)' };
+    const links = r.creates ? linksOf(r.creates, routes) : undefined;
+    if (links) (responses[status] as Record<string, unknown>).links = links;
     paths[path] ??= {};
     paths[path][r.method] = {
       operationId: r.operationId,

@@ -1,6 +1,10 @@
 import { insightsServiceV1 as api, enumCodec, insightsV1, responseToCsv } from '@lienket/contracts';
 import { message, type ParamSpec, route } from '../http/api';
+import { province } from '../http/constraints/shapes';
 import { callAs, type ServiceClients } from './clients';
+
+/** A current or pre-2025 province code (the insights resolve the latter). */
+const provincePattern = province.pattern as string;
 
 const I = 'lienket.insights.v1';
 const dimension = enumCodec<string>(insightsV1.Dimension, 'DIMENSION');
@@ -23,7 +27,7 @@ const filterQuery: Record<string, ParamSpec> = {
     description: 'VSIC section letter or code prefix',
   },
   hs_prefix: { type: 'string', maxLength: 8, pattern: '^[0-9]{2,8}$', description: 'HS code prefix' },
-  province: { type: 'string', maxLength: 2, pattern: '^[0-9]{2}$', description: 'Province code' },
+  province: { type: 'string', maxLength: 2, pattern: provincePattern, description: 'Province code' },
   region: { type: 'string', enum: ['NMM', 'RRD', 'NCC', 'CH', 'SE', 'MD'], description: 'Region code' },
   category: {
     type: 'string',
@@ -54,6 +58,7 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/linkage-matrix',
       operationId: 'getLinkageMatrix',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary: 'Buyer province × supplier province: linkages established in the period',
       tag,
       callers: everyone,
@@ -67,6 +72,7 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/proposal-matrix',
       operationId: 'getProposalMatrix',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary: 'Buyer province × supplier province: proposals, outcomes and acceptance rates',
       tag,
       callers: everyone,
@@ -80,6 +86,7 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/open-postings',
       operationId: 'getOpenPostings',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary: 'Open needs and capabilities by province, region or sector, with the period’s flows',
       tag,
       callers: everyone,
@@ -96,6 +103,7 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/funnel',
       operationId: 'getFunnel',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary: 'Proposed → accepted by one side → established',
       tag,
       callers: everyone,
@@ -112,6 +120,7 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/unmet-demand',
       operationId: 'getUnmetDemand',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary: 'Needs nothing fitted: the programme’s planning signal',
       tag,
       callers: everyone,
@@ -128,6 +137,7 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/tech-transfer-uptake',
       operationId: 'getTechTransferUptake',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary: 'Offers, requests, interests, agreements and co-funding by province or sector',
       tag,
       callers: everyone,
@@ -154,6 +164,7 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/lead-firms',
       operationId: 'getLeadFirms',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary: 'Enterprises with the most established linkages',
       tag,
       callers: everyone,
@@ -173,6 +184,7 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/regional-share',
       operationId: 'getRegionalShare',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary: 'Intra-region and cross-region shares of established linkages',
       tag,
       callers: everyone,
@@ -186,12 +198,13 @@ export function insightsRoutes({ insights }: ServiceClients) {
       method: 'get',
       path: '/v1/insights/provinces/:province',
       operationId: 'getProvinceSummary',
+      unprocessable: 'The period is reversed: to is before from (a rule across two parameters)',
       summary:
         'Everything about one province: postings, linkages and partners, unmet demand, uptake, lead firms',
       tag,
       callers: everyone,
       params: {
-        province: { type: 'string', maxLength: 2, pattern: '^[0-9]{2}$', description: 'Province code' },
+        province: { type: 'string', maxLength: 2, pattern: provincePattern, description: 'Province code' },
       },
       query: {
         ...filterQuery,

@@ -12,6 +12,9 @@ export function offerRoutes({ techtransfer: t }: ServiceClients) {
       method: 'post',
       path: '/v1/tech/offers',
       operationId: 'createOffer',
+      creates: { id: '/offer/id', params: ['offerId'] },
+      unprocessable:
+        "validUntil is not in the future or is more than 730 days ahead, a price band's minimum exceeds its maximum, or the owner is rejected or not known (yet) to technology transfer",
       summary: 'Create a draft technology offer',
       tag,
       callers: parties,
@@ -25,6 +28,8 @@ export function offerRoutes({ techtransfer: t }: ServiceClients) {
       method: 'patch',
       path: '/v1/tech/offers/:offerId',
       operationId: 'updateOffer',
+      unprocessable:
+        "The offer is withdrawn or expired, the fields updateMask names break a rule once checked with the stored offer, a published offer's anonymity would change, or the offer changed meanwhile",
       summary: 'Change the fields named in updateMask of a draft or published offer',
       tag,
       callers: parties,
@@ -38,6 +43,7 @@ export function offerRoutes({ techtransfer: t }: ServiceClients) {
       method: 'post',
       path: '/v1/tech/offers/:offerId/publication',
       operationId: 'publishOffer',
+      unprocessable: 'The offer is not a draft, or its validUntil has passed',
       summary: 'Publish a draft offer',
       tag,
       callers: parties,
@@ -50,6 +56,7 @@ export function offerRoutes({ techtransfer: t }: ServiceClients) {
       method: 'post',
       path: '/v1/tech/offers/:offerId/withdrawal',
       operationId: 'withdrawOffer',
+      unprocessable: 'The offer is already withdrawn or expired',
       summary: 'Withdraw an offer',
       tag,
       callers: parties,
@@ -63,6 +70,8 @@ export function offerRoutes({ techtransfer: t }: ServiceClients) {
       method: 'post',
       path: '/v1/tech/offers/:offerId/renewal',
       operationId: 'renewOffer',
+      unprocessable:
+        'The offer is not published, or validUntil is not later than the current one, in the future and at most 730 days ahead',
       summary: 'Extend a published offer',
       tag,
       callers: parties,

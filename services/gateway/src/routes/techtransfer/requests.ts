@@ -10,6 +10,9 @@ export function requestRoutes({ techtransfer: t }: ServiceClients) {
       method: 'post',
       path: '/v1/tech/requests',
       operationId: 'postTechRequest',
+      creates: { id: '/request/id', params: ['requestId'] },
+      unprocessable:
+        "validUntil is not in the future or is more than 730 days ahead, a budget's minimum exceeds its maximum, or the requester is not known (yet) to technology transfer",
       summary: 'Ask for a technology',
       tag,
       callers: parties,
@@ -23,6 +26,7 @@ export function requestRoutes({ techtransfer: t }: ServiceClients) {
       method: 'post',
       path: '/v1/tech/requests/:requestId/closure',
       operationId: 'closeTechRequest',
+      unprocessable: 'The request is not open, or it follows a registry need (close the need instead)',
       summary: 'Close a technology request',
       tag,
       callers: parties,
