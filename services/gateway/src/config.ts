@@ -1,18 +1,13 @@
-import { env, loadConfig } from '@lienket/platform';
+import { env, loadConfig, serviceEnv } from '@lienket/platform';
 import { z } from 'zod';
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
-
 export const gatewayConfigSchema = z.object({
+  /**
+   * GRPC_PORT serves gRPC health and reflection only (the gateway serves no gRPC API); MONGO_DB is
+   * the gateway's own (webhook subscriptions and deliveries).
+   */
+  ...serviceEnv({ name: 'gateway', grpcPort: 50060, metricsPort: 9400 }),
   HTTP_PORT: env.port(8080),
-  /** gRPC health and reflection only (the gateway serves no gRPC API). */
-  GRPC_PORT: env.port(50060),
-  /** Prometheus `/metrics`, apart from the public port. */
-  METRICS_PORT: env.port(9400),
   /** Where the API is reached from outside, for the documents and printed links. */
   PUBLIC_URL: z.string().url().optional(),
   REGISTRY_ADDR: z.string().default('127.0.0.1:50051'),
@@ -20,13 +15,6 @@ export const gatewayConfigSchema = z.object({
   TECHTRANSFER_ADDR: z.string().default('127.0.0.1:50053'),
   INSIGHTS_ADDR: z.string().default('127.0.0.1:50054'),
   GRPC_DEADLINE_MS: env.positiveInt(5_000),
-  MONGO_URL: env.mongoUrl(),
-  MONGO_DB: z.string().min(1).default('lienket_gateway'),
-  KAFKA_BROKERS: env.kafkaBrokers(),
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
-  KAFKA_PARTITIONS: env.positiveInt(6),
-  KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
-  CONSUMER_GROUP: z.string().default('lienket-gateway'),
   /** JWKS of the identity provider (e.g. Keycloak's …/protocol/openid-connect/certs). */
   AUTH_JWKS_URL: z.string().url().optional(),
   /** A local HS256 signing secret (development); used when no JWKS is configured. */
@@ -53,7 +41,7 @@ export const gatewayConfigSchema = z.object({
   /** Open event streams per gateway instance (each holds a Kafka consumer), and per caller. */
   STREAM_MAX_CONNECTIONS: env.positiveInt(200),
   STREAM_MAX_PER_CALLER: env.positiveInt(20),
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool(false),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: env.flag(false),
   WEBHOOK_MAX_ATTEMPTS: env.positiveInt(8),
   WEBHOOK_INITIAL_BACKOFF_MS: env.positiveInt(1_000),
   WEBHOOK_MAX_BACKOFF_MS: env.positiveInt(600_000),
@@ -63,7 +51,6 @@ export const gatewayConfigSchema = z.object({
   WEBHOOK_CONCURRENCY: env.positiveInt(16),
   /** Finished webhook deliveries (delivered, failed, dead) stay in the log this long. */
   WEBHOOK_RETENTION_DAYS: env.positiveInt(30),
-  LOG_LEVEL: env.logLevel(),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import {
   insightsServiceV1 as ins,
   matchmakingServiceV1 as mm,
@@ -6,25 +5,17 @@ import {
   Topics,
   techtransferServiceV1 as tts,
 } from '@lienket/contracts';
-import { createKafka } from '@lienket/eventbus';
-import {
-  createGrpcClient,
-  type Logger,
-  monitorStoreCommands,
-  startGrpcServer,
-  startMetricsServer,
-} from '@lienket/platform';
-import type { Express } from 'express';
-import mongoose from 'mongoose';
+import { createGrpcClient, type Logger } from '@lienket/platform';
+import { startServiceRuntime } from '@lienket/runtime';
 import { createApp } from './app';
 import { createVerifier } from './auth';
 import { startCacheInvalidator } from './cache/invalidator';
 import { registerCacheMetrics } from './cache/metrics';
 import { ReadCache } from './cache/read-cache';
 import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
 import { modules } from './extensions';
 import type { AnyRoute } from './http/api';
-import type { Documentation } from './http/openapi';
 import type { ServiceClients } from './routes/clients';
 import { insightsRoutes } from './routes/insights';
 import { matchmakingRoutes } from './routes/matchmaking';
@@ -38,14 +29,13 @@ export const allRoutes = (clients: ServiceClients): AnyRoute[] => [
   ...insightsRoutes(clients),
 ];
 
-interface Part {
-  name: string;
-  stop(): Promise<void>;
-}
-
 /** Wires the gateway from its config; main.ts runs it, tests start it in-process. */
 export async function startGateway(config: GatewayConfig, log: Logger) {
-  const parts: Part[] = [];
+  // The gateway's own database (subscriptions and deliveries), never another service's; it publishes
+  // no events, and its modules create the topics they read.
+  const runtime = await startServiceRuntime({ name: 'gateway', config, log, publisher: false });
+  const { db, kafka } = runtime;
+
   const options = { deadlineMs: config.GRPC_DEADLINE_MS };
   const clients: ServiceClients = {
     registry: createGrpcClient(reg.RegistryServiceService, config.REGISTRY_ADDR, options),
@@ -53,31 +43,21 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     techtransfer: createGrpcClient(tts.TechTransferServiceService, config.TECHTRANSFER_ADDR, options),
     insights: createGrpcClient(ins.InsightsServiceService, config.INSIGHTS_ADDR, options),
   };
-  parts.push({
-    name: 'clients',
-    stop: async () => {
-      for (const client of Object.values(clients)) client.close();
-    },
+  runtime.onStop('clients', async () => {
+    for (const client of Object.values(clients)) client.close();
   });
 
-  // The gateway's own database (subscriptions and deliveries); never another service's.
-  const connection = await mongoose
-    // monitorCommands: store command metrics (lienket_store_commands_total).
-    .createConnection(config.MONGO_URL, {
-      dbName: config.MONGO_DB,
-      serverSelectionTimeoutMS: 10_000,
-      monitorCommands: true,
-    })
-    .asPromise();
-  monitorStoreCommands(connection.getClient());
-  const db = connection.db as mongoose.mongo.Db;
-  parts.push({ name: 'mongo', stop: () => connection.close() });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-gateway', log });
-
   const routes = allRoutes(clients);
-  const extensions: ((app: Express) => void)[] = [];
-  const documentation: Documentation = { paths: {}, schemas: {} };
-  const context = { config, log, db, kafka, parts, extensions, clients, documentation };
+  const context: GatewayContext = {
+    config,
+    log,
+    db,
+    kafka,
+    parts: runtime.parts,
+    extensions: [],
+    clients,
+    documentation: { paths: {}, schemas: {} },
+  };
   for (const install of modules) await install(context);
 
   // The read cache, live once its invalidating consumer reads the registry's enterprise changes.
@@ -91,14 +71,14 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
         [`${config.KAFKA_TOPIC_PREFIX}${Topics.registryEnterprise}`]: (id) =>
           enterpriseKey({ enterpriseId: id }),
       },
-      groupPrefix: `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}`,
+      groupPrefix: runtime.groupId(),
       log,
     });
     // Not awaited: the gateway answers at once, from the services until the cache is live.
     void invalidator.start().catch((error: unknown) => {
       log.warn({ err: error }, 'read cache invalidation did not start; reads go to the services');
     });
-    parts.push({ name: 'read-cache', stop: () => invalidator.stop() });
+    runtime.onStop('read-cache', () => invalidator.stop());
   }
 
   const publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${config.HTTP_PORT}`;
@@ -116,44 +96,15 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     bodyLimit: config.BODY_LIMIT,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     publicUrl,
-    extensions,
-    documentation,
+    extensions: context.extensions,
+    documentation: context.documentation,
     cache,
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.HTTP_PORT, () => resolve(s));
-  });
-  server.keepAliveTimeout = 65_000;
-  const address = server.address();
-  const httpPort = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
-  parts.push({
-    name: 'http',
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  });
+  const httpPort = await runtime.serveHttp(app, config.HTTP_PORT);
   // Health and reflection over gRPC too, so the platform starts and probes every service alike.
-  const grpcServer = await startGrpcServer({ services: [], port: config.GRPC_PORT, log });
-  parts.push({ name: 'grpc', stop: () => grpcServer.stop() });
-  const metrics = await startMetricsServer(config.METRICS_PORT);
-  parts.push({ name: 'metrics', stop: () => metrics.stop() });
+  await runtime.serveGrpc([]);
 
-  return {
-    httpPort,
-    grpcPort: grpcServer.port,
-    metricsPort: metrics.port,
-    url: `http://127.0.0.1:${httpPort}`,
-    routes,
-    app,
-    db,
-    cache,
-    parts,
-    async stop() {
-      for (const part of [...parts].reverse()) await part.stop();
-    },
-  };
+  return runtime.started({ httpPort, url: `http://127.0.0.1:${httpPort}`, routes, app, cache });
 }
 
 export type { GatewayContext } from './context';
