@@ -89,6 +89,10 @@ export const route = <B, R>(spec: RouteSpec<B, R>): AnyRoute => spec as unknown 
 
 const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
 addFormats(ajv);
+// Path and query values arrive as text and are read as the types they declare; a body is JSON already,
+// and a value of another type (null for a boolean, "5" for an integer) breaks the document.
+const bodyAjv = new Ajv({ allErrors: true, strict: false });
+addFormats(bodyAjv);
 
 /** The JSON Schema of a path or query parameter: the validator's and the document's. */
 export function paramSchema(spec: ParamSpec): JsonSchema {
@@ -138,7 +142,7 @@ export function mountRoutes(
     );
     let validateBody: ValidateFunction | undefined;
     if (spec.body) {
-      validateBody = ajv.compile({ ...bodySchema(spec.body.name, '#/$defs/'), $defs: bodySchemas });
+      validateBody = bodyAjv.compile({ ...bodySchema(spec.body.name, '#/$defs/'), $defs: bodySchemas });
     }
     router[spec.method](spec.path, async (request: Request, response: Response, next: NextFunction) => {
       try {

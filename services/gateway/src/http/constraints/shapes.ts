@@ -102,16 +102,21 @@ export const recognition: JsonSchema = {
   ),
 };
 
+/**
+ * The largest amount of VND a body names (10^15, about 40 billion US dollars): far above any programme,
+ * and low enough that budgets and their changes add up below 2^53, where JSON numbers stop being exact.
+ */
+export const MAX_VND = 1_000_000_000_000_000;
 /** An amount of VND in a Money message. */
 export const vnd = (minimum: number): JsonSchema => ({
   required: ['vnd'],
-  properties: { vnd: { type: 'integer', minimum } },
+  properties: { vnd: { type: 'integer', minimum, maximum: MAX_VND } },
 });
 /** A MoneyRange: neither end below zero (that min ≤ max is a rule across fields: 422). */
 export const moneyRange: JsonSchema = {
   properties: {
-    min: { properties: { vnd: { minimum: 0 } } },
-    max: { properties: { vnd: { minimum: 0 } } },
+    min: { properties: { vnd: { minimum: 0, maximum: MAX_VND } } },
+    max: { properties: { vnd: { minimum: 0, maximum: MAX_VND } } },
   },
 };
 /** A Quantity: a value above zero and a unit. */

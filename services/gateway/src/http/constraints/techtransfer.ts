@@ -3,6 +3,7 @@ import {
   chosen,
   hsCode,
   id,
+  MAX_VND,
   mask,
   moneyRange,
   province,
@@ -136,7 +137,7 @@ export const techTransferConstraints: Record<string, Constraints> = {
       province: { type: 'string', pattern: `^$|${province.pattern}` },
       budget: vnd(1),
       maxCofundingPercent: { minimum: 1, maximum: 100 },
-      perProjectCap: { properties: { vnd: { minimum: 0 } } },
+      perProjectCap: { properties: { vnd: { minimum: 0, maximum: MAX_VND } } },
       eligibility: { properties: { provinces: stringsOf(province), vsicPrefixes: stringsOf(vsicCode) } },
     },
     message: {
@@ -155,7 +156,7 @@ export const techTransferConstraints: Record<string, Constraints> = {
     },
   },
   [`${T}.ChangeProgrammeBudgetRequest`]: {
-    fields: { deltaVnd: { not: { const: 0 } } },
+    fields: { deltaVnd: { minimum: -MAX_VND, maximum: MAX_VND, not: { const: 0 } } },
     message: { required: ['deltaVnd'] },
   },
   [`${T}.ApplyForCoFundingRequest`]: {
