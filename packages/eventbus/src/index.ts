@@ -5,5 +5,7 @@ export * from './kafka';
 export * from './models';
 export * from './outbox';
 export * from './publisher';
+export * from './relay';
+export { OUTBOX_LEASES } from './relay-store';
 export * from './topics';
 export * from './tracing';

@@ -4,15 +4,9 @@ import type { KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { headerText } from './cloudevents';
 import { createEventConsumer, on } from './consumer';
-import {
-  createOutboxRelay,
-  ensureOutboxIndexes,
-  type OutboxDocument,
-  outboxEvent,
-  outboxFields,
-  withOutbox,
-} from './outbox';
+import { ensureOutboxIndexes, type OutboxDocument, outboxEvent, outboxFields, withOutbox } from './outbox';
 import { createEventPublisher, type EventPublisher } from './publisher';
+import { createOutboxRelay } from './relay';
 import { ensureTopics } from './topics';
 
 let infra: TestInfra;
