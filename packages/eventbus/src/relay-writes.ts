@@ -31,6 +31,13 @@ export interface OwnWrites {
   take(collection: string, limit: number, busy?: ReadonlySet<string>): OwnWrite[];
   /** Puts writes back in front of the queue (their batch failed). */
   putBack(writes: OwnWrite[]): void;
+  /** How many writes were acknowledged so far (a point in the stream of writes). */
+  count(): number;
+  /**
+   * Drops the queued writes of these documents among the first `upTo` acknowledged: a read of the
+   * documents sent after them already holds their events.
+   */
+  discard(collection: string, ids: unknown[], upTo: number): void;
   close(): void;
 }
 
@@ -161,7 +168,8 @@ export function trackOwnWrites(
   if (!monitorsCommands(db)) return undefined;
   const client = db.client;
   const watched = new Set(collections);
-  const queues = new Map<string, OwnWrite[]>();
+  const queues = new Map<string, (OwnWrite & { seq?: number })[]>();
+  let acknowledgedCount = 0;
   const inFlight = new Map<number, InFlight>();
   const queueOf = (collection: string) => {
     let queue = queues.get(collection);
@@ -194,14 +202,15 @@ export function trackOwnWrites(
     inFlight.delete(event.requestId);
     const writes = acknowledged(flight, event.reply as WriteReply);
     if (writes.length === 0) return;
-    for (const write of writes) queueOf(write.collection).push(write);
+    for (const write of writes) queueOf(write.collection).push({ ...write, seq: ++acknowledgedCount });
     onWrite();
   };
   const failed = (event: mongoose.mongo.CommandFailedEvent) => {
     const flight = inFlight.get(event.requestId);
     if (!flight) return;
     inFlight.delete(event.requestId);
-    for (const { write } of flight.candidates) queueOf(write.collection).push(unknownOf(write));
+    for (const { write } of flight.candidates)
+      queueOf(write.collection).push({ ...unknownOf(write), seq: ++acknowledgedCount });
     onWrite();
   };
   client.on('commandStarted', started);
@@ -233,6 +242,16 @@ export function trackOwnWrites(
       }
       for (const [collection, list] of byCollection)
         queues.set(collection, [...list, ...queueOf(collection)]);
+    },
+    count: () => acknowledgedCount,
+    discard(collection, ids, upTo) {
+      const queue = queues.get(collection);
+      if (!queue || queue.length === 0) return;
+      const read = new Set(ids.map(String));
+      queues.set(
+        collection,
+        queue.filter((write) => !(read.has(String(write.id)) && (write.seq ?? 0) <= upTo)),
+      );
     },
     close() {
       client.off('commandStarted', started);

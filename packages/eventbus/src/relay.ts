@@ -228,7 +228,14 @@ export function createOutboxRelay({
     try {
       if (documents.size < batchSize && (await scanDue(name, manual))) {
         const exclude = [...busyIn(name)];
+        const writesBefore = tracker?.count() ?? 0;
         const found = await readPending(collection, batchSize - documents.size, exclude);
+        // What we wrote before the read is in what it found: not published a second time later.
+        tracker?.discard(
+          name,
+          found.map((d) => d._id),
+          writesBefore,
+        );
         stats.scans += 1;
         scannedAt.set(name, Date.now());
         if (found.length >= batchSize - documents.size) moreBehind.add(name);
