@@ -1,44 +1,23 @@
-import { deadLetterTopic, type EventDefinition } from '@lienket/contracts';
-import { consumerLag, eventsProcessed, sampleDeadLetters } from '@lienket/platform';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import { deadLetterTopic } from '@lienket/contracts';
+import { consumerLag, sampleDeadLetters } from '@lienket/platform';
+import type { Consumer, Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
-import { EventFormatError, fromKafkaMessage, headerText, type ReceivedEvent } from './cloudevents';
+import { backoffDelay, type ConsumerStats, createBatchCore, type RetryPolicy } from './batch';
+import { createDeadLetterSender } from './dead-letters';
 import { connectionOf, documentSchemaOptions, modelOn } from './models';
 import type { EventPublisher } from './publisher';
-import { withEventSpan } from './tracing';
+import type { Subscription } from './subscriptions';
 
-export interface HandlerContext {
-  event: Omit<ReceivedEvent, 'payload' | 'definition'>;
-  topic: string;
-  partition: number;
-  offset: string;
-  log: Logger;
-}
-
-export type EventHandler<T> = (payload: T, context: HandlerContext) => Promise<void>;
-
-export interface Subscription<T = unknown> {
-  definition: EventDefinition<T>;
-  handler: EventHandler<T>;
-}
-
-/** Pairs a definition with its handler, keeping the payload type. */
-export const on = <T>(definition: EventDefinition<T>, handler: EventHandler<T>): Subscription =>
-  ({ definition, handler }) as Subscription;
-
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
+// The subscription API (`on`, `onBatch`, ...) is the consumer's: import it from here or the package.
+export * from './subscriptions';
+export { backoffDelay, type ConsumerStats, type RetryPolicy };
 
 export interface ConsumerOptions {
   kafka: Kafka;
   groupId: string;
   subscriptions: Subscription[];
-  /** Database holding the processed-events collection used to apply each event once. */
+  /** Database holding the processed-ids collection of subscriptions that are not idempotent. */
   db: mongoose.mongo.Db;
   /** Publishes dead letters. */
   publisher: EventPublisher;
@@ -51,7 +30,10 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** Waits between retries; tests may pass a faster one. */
   sleep?: (ms: number) => Promise<void>;
-  /** Called after each message is done with (applied, skipped, ignored or dead-lettered). */
+  /**
+   * Called for each message once it is done with (applied, skipped, ignored or dead-lettered), after
+   * the effects of its batch and before the batch's offsets are committed: a throw redelivers it.
+   */
   onProgress?: (topic: string, partition: number, offset: string) => void;
   /**
    * With no fetch and no message handled for this long, the consumer is started again (default
@@ -59,6 +41,12 @@ export interface ConsumerOptions {
    * after a broker restart without an error.
    */
   stallMs?: number;
+  /**
+   * Events applied at most per slice of a Kafka batch (default 500): each slice costs at most one
+   * dedupe read and one dedupe write, and its offsets are committed after it, so a crash replays at
+   * most one slice.
+   */
+  maxBatchEvents?: number;
 }
 
 export interface EventConsumer {
@@ -67,16 +55,6 @@ export interface EventConsumer {
   joined(): Promise<void>;
   stop(): Promise<void>;
   readonly stats: ConsumerStats;
-}
-
-export interface ConsumerStats {
-  processed: number;
-  duplicates: number;
-  deadLettered: number;
-  retried: number;
-  ignored: number;
-  /** Times the consumer was started over (after a fatal kafkajs error, or no progress for stallMs). */
-  restarts: number;
 }
 
 const defaultRetry: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayMs: 3_000 };
@@ -99,20 +77,12 @@ export const processedEventsModel = (db: mongoose.mongo.Db, groupId: string) =>
     processedEventsCollection(groupId),
   );
 
-/** Computes the wait before retry `attempt` (1-based): exponential, capped, with ±20 % jitter. */
-export function backoffDelay(
-  attempt: number,
-  { initialDelayMs, maxDelayMs }: RetryPolicy,
-  random = Math.random,
-) {
-  const base = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
-}
-
 /**
- * A consumer-group member that decodes CloudEvents, applies each event id at most once per group
- * (processed-events collection with a unique _id), retries a failing handler with backoff and then
- * moves the message to `<topic>.dlq` with the error in headers. A bad message never stops it.
+ * A consumer-group member on kafkajs `eachBatch`: decodes CloudEvents, hands them to batch handlers
+ * (`onBatch`) or per-event handlers (`on`) in offset order, applies each event id at most once per
+ * group (idempotent handlers by their own keys, the others through a processed-ids collection read
+ * and written once per batch), retries a failing handler with backoff, isolates a failing event in a
+ * batch and moves it to `<topic>.dlq` with the error in headers. A bad message never stops it.
  */
 export function createEventConsumer(options: ConsumerOptions): EventConsumer {
   const {
@@ -127,13 +97,14 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     fromBeginning = true,
     sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     stallMs = 60_000,
+    maxBatchEvents = 500,
   } = options;
   const retry: RetryPolicy = { ...defaultRetry, ...options.retry };
   const log = options.log.child({ component: 'consumer', groupId });
-  const handlers = new Map(subscriptions.map((s) => [s.definition.type, s.handler]));
-  const topics = [...new Set(subscriptions.map((s) => topicPrefix + s.definition.topic))];
-  // The check and the mark run for every event: through the model's collection, not the model, since
-  // the model doubles their cost in this process (ADR 0010, bench/store-models.ts).
+  const definitions = subscriptions.flatMap((s) => (s.kind === 'event' ? [s.definition] : s.definitions));
+  const topics = [...new Set(definitions.map((d) => topicPrefix + d.topic))];
+  // The check and the mark run per batch on the hot path: through the model's collection, not the
+  // model, since the model doubles their cost in this process (ADR 0010, bench/store-models.ts).
   const processed = processedEventsModel(db, groupId).collection as unknown as mongoose.mongo.Collection<{
     _id: string;
     at: Date;
@@ -145,6 +116,7 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     deadLettered: 0,
     retried: 0,
     ignored: 0,
+    batches: 0,
     restarts: 0,
   };
 
@@ -155,111 +127,6 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     resolveJoined = resolve;
   });
 
-  async function deadLetter(payload: EachMessagePayload, reason: string, error: string, attempts: number) {
-    const { topic, partition, message } = payload;
-    const headers: IHeaders = { ...(message.headers ?? {}) };
-    headers.dlq_reason = reason;
-    headers.dlq_error = error.slice(0, 1_000);
-    headers.dlq_original_topic = topic;
-    headers.dlq_original_partition = String(partition);
-    headers.dlq_original_offset = message.offset;
-    headers.dlq_consumer_group = groupId;
-    headers.dlq_attempts = String(attempts);
-    headers.dlq_failed_at = new Date().toISOString();
-    const unprefixed = topic.startsWith(topicPrefix) ? topic.slice(topicPrefix.length) : topic;
-    // If this send fails the message is not committed: kafkajs redelivers it, nothing is lost.
-    // A body too large for the dead-letter topic stays where it is (the headers say where): a dead
-    // letter the broker refuses would stop this consumer on it for good.
-    const tooLarge = (message.value?.length ?? 0) > maxMessageBytes / 2;
-    try {
-      await publisher.sendRaw(deadLetterTopic(unprefixed), [
-        tooLarge
-          ? { key: message.key, value: null, headers: withoutBody(headers, message.value) }
-          : { key: message.key, value: message.value, headers },
-      ]);
-    } catch (error) {
-      if (tooLarge || (error as { type?: string }).type !== 'MESSAGE_TOO_LARGE') throw error;
-      await publisher.sendRaw(deadLetterTopic(unprefixed), [
-        { key: message.key, value: null, headers: withoutBody(headers, message.value) },
-      ]);
-    }
-    stats.deadLettered += 1;
-    eventsProcessed.inc({
-      group: groupId,
-      type: headerText(message.headers, 'ce_type') ?? 'unknown',
-      outcome: 'dead_lettered',
-    });
-    log.warn({ topic, partition, offset: message.offset, reason, error }, 'message dead-lettered');
-  }
-
-  async function handle(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message, heartbeat } = payload;
-    let event: ReceivedEvent;
-    try {
-      event = fromKafkaMessage(message, maxMessageBytes);
-    } catch (error) {
-      if (error instanceof EventFormatError) {
-        await deadLetter(payload, error.reason, error.message, 0);
-        return;
-      }
-      throw error;
-    }
-    const handler = handlers.get(event.type);
-    if (!handler) {
-      stats.ignored += 1; // a catalogued type this group does not care about
-      eventsProcessed.inc({ group: groupId, type: event.type, outcome: 'ignored' });
-      return;
-    }
-    if (await processed.findOne({ _id: event.id }, { projection: { _id: 1 } })) {
-      stats.duplicates += 1;
-      eventsProcessed.inc({ group: groupId, type: event.type, outcome: 'duplicate' });
-      log.debug({ id: event.id, type: event.type }, 'duplicate delivery skipped');
-      return;
-    }
-    const { payload: body, definition: _definition, ...metadata } = event;
-    const context: HandlerContext = {
-      event: metadata,
-      topic,
-      partition,
-      offset: message.offset,
-      log: log.child({ eventId: event.id, type: event.type }),
-    };
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
-      try {
-        await withEventSpan('process', topic, event, () => handler(body, context), {
-          group: groupId,
-          partition,
-          offset: message.offset,
-        });
-        try {
-          await processed.insertOne({ _id: event.id, at: new Date(), topic });
-        } catch (error) {
-          if ((error as { code?: number }).code !== 11000) throw error;
-        }
-        stats.processed += 1;
-        eventsProcessed.inc({ group: groupId, type: event.type, outcome: 'applied' });
-        return;
-      } catch (error) {
-        lastError = error;
-        if (attempt < retry.attempts) {
-          stats.retried += 1;
-          eventsProcessed.inc({ group: groupId, type: event.type, outcome: 'retried' });
-          const delay = backoffDelay(attempt, retry);
-          context.log.warn({ attempt, delay, err: error }, 'handler failed, retrying');
-          await sleep(delay);
-          await heartbeat();
-        }
-      }
-    }
-    await deadLetter(
-      payload,
-      'handler_failed',
-      String((lastError as Error)?.message ?? lastError),
-      retry.attempts,
-    );
-  }
-
   let stopping = false;
   let relaunch: NodeJS.Timeout | undefined;
   let watchdog: NodeJS.Timeout | undefined;
@@ -267,6 +134,21 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
   const touch = () => {
     lastActivity = Date.now();
   };
+
+  const applyKafkaBatch = createBatchCore({
+    groupId,
+    subscriptions,
+    processed,
+    retry,
+    maxMessageBytes,
+    maxBatchEvents,
+    stats,
+    log,
+    sleep,
+    deadLetter: createDeadLetterSender({ publisher, groupId, topicPrefix, maxMessageBytes, log }),
+    onProgress: options.onProgress,
+    touch,
+  });
 
   let restarting = false;
   let joining = false;
@@ -352,11 +234,13 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
     }
     await current.run({
       partitionsConsumedConcurrently,
-      eachMessage: async (payload) => {
+      // Offsets are resolved and committed by the batch core after each slice's effects.
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      eachBatch: async (payload) => {
         touch();
-        await handle(payload);
+        await applyKafkaBatch(payload);
         touch();
-        options.onProgress?.(payload.topic, payload.partition, payload.message.offset);
       },
     });
   }
@@ -382,11 +266,6 @@ export function createEventConsumer(options: ConsumerOptions): EventConsumer {
       await consumer?.disconnect();
     },
   };
-}
-
-/** Dead-letter headers for a message whose body is left out: its size, and where to find it. */
-function withoutBody(headers: IHeaders, value: Buffer | null): IHeaders {
-  return { ...headers, dlq_body_omitted: 'true', dlq_body_bytes: String(value?.length ?? 0) };
 }
 
 const dlqCache = new Map<

@@ -51,8 +51,10 @@ export interface ConsumeOptions {
   concurrency?: number;
   /** A new group starts from the beginning of each topic instead of its end. */
   fromBeginning?: boolean;
-  /** Called after each message is done with. */
+  /** Called after each message is done with (after its batch's effects, before its offset is committed). */
   onProgress?: (topic: string, partition: number, offset: string) => void;
+  /** Events per slice of a Kafka batch (500 by default): one dedupe read and write, one commit each. */
+  maxBatchEvents?: number;
 }
 
 export interface RelayOptions {
@@ -90,7 +92,10 @@ export interface ServiceRuntime {
   onStop(name: string, stop: () => Promise<void>): void;
   /** The outbox relay over these collections, started unless `start: false`. */
   relayOutbox(collections: string[], options?: RelayOptions): OutboxRelay;
-  /** Starts an idempotent consumer (dedupe, retries, dead letters) and resolves once it runs. */
+  /**
+   * Starts a batch consumer (`onBatch` and `on` subscriptions of @lienket/eventbus: dedupe, retries,
+   * dead letters, offsets committed after each batch's effects) and resolves once it runs.
+   */
   consume(options: ConsumeOptions): Promise<EventConsumer>;
   /** Runs `job` every `intervalMs`, never two passes at once; a failing pass is logged. */
   every(name: string, intervalMs: number, job: (log: Logger) => Promise<void>): void;
@@ -202,7 +207,15 @@ export async function startServiceRuntime(options: ServiceRuntimeOptions): Promi
         onStop('relay', () => relay.stop());
         return relay;
       },
-      async consume({ name: part, subscriptions, group, concurrency, fromBeginning, onProgress }) {
+      async consume({
+        name: part,
+        subscriptions,
+        group,
+        concurrency,
+        fromBeginning,
+        onProgress,
+        maxBatchEvents,
+      }) {
         const consumer = createEventConsumer({
           kafka,
           db,
@@ -214,6 +227,7 @@ export async function startServiceRuntime(options: ServiceRuntimeOptions): Promi
           partitionsConsumedConcurrently: concurrency,
           fromBeginning,
           onProgress,
+          maxBatchEvents,
         });
         // Registered before it starts: a start that fails half way still leaves the group on stop.
         onStop(part, () => consumer.stop());
