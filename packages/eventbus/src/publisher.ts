@@ -30,6 +30,8 @@ export interface PublisherOptions {
   /** Prepended to every topic name (test isolation, multi-tenant clusters). */
   topicPrefix?: string;
   log: Logger;
+  /** Codec of each send; none by default (measured in ADR 0015: GZIP costs more than it saves here). */
+  compression?: CompressionTypes;
 }
 
 /** An idempotent kafkajs producer that writes CloudEvents in binary mode. */
@@ -38,7 +40,10 @@ export async function createEventPublisher({
   source,
   topicPrefix = '',
   log,
+  compression = CompressionTypes.None,
 }: PublisherOptions): Promise<EventPublisher> {
+  // One request in flight: kafkajs's idempotent producer numbers a batch's sequences when it sends
+  // it, and the relay sends its next batch only after the last one is acknowledged anyway (per-key order).
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -61,7 +66,7 @@ export async function createEventPublisher({
     try {
       await producer.sendBatch({
         acks: -1,
-        compression: CompressionTypes.None,
+        compression,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
     } catch (error) {

@@ -39,21 +39,46 @@ export function readByIds(collection: Collection, ids: unknown[]) {
 }
 
 /**
- * Marks a batch published with one update command of two statements, whatever the batch's size:
- * pull exactly the published entries (`$pullAll` of the entries as stored: FerretDB serves neither
- * `$pull` with a condition nor `arrayFilters`), then clear the flag of those left with an empty
- * outbox. An event appended meanwhile is not among the pulled ones and keeps the flag set; entries
- * published twice (by two relays) are pulled by whichever marks first, and the other pull matches
- * nothing. Two statements keep the command short on FerretDB, which holds a connection per
- * statement until the command ends (ADR 0003).
+ * Marks a batch published, usually with one update command of one statement, whatever the batch's
+ * size. A document whose one published event is still its whole outbox (the usual case: one event
+ * per write, nothing appended since) is emptied and its flag cleared by one `updateMany` on
+ * `outbox: { $size: 1 }` and that entry's id among the batch's (ids are unique, so the entry is this
+ * document's own published one). Any other document (several events, or one appended meanwhile)
+ * goes in a second command of two statements: pull exactly the published entries (`$pullAll` of the
+ * entries as stored: FerretDB serves neither `$pull` with a condition nor `arrayFilters`), then clear
+ * the flag of those left empty; an event appended meanwhile keeps the flag set. Entries published
+ * twice (by two relays) are pulled by whichever marks first, the other's pull matches nothing. A
+ * statement per command, not per document: FerretDB holds a connection per statement until the
+ * command ends (ADR 0003).
  */
-export async function markPublished(collection: Collection, published: Published[]): Promise<void> {
-  if (published.length === 0) return;
-  const ids = published.map((p) => p.id);
-  const entries = published.flatMap((p) => p.entries);
+export async function markPublished(collection: Collection, published: Published[]): Promise<number> {
+  if (published.length === 0) return 0;
+  let commands = 0;
+  const single = published.filter((p) => p.entries.length === 1);
+  let rest = published.filter((p) => p.entries.length !== 1);
+  if (single.length > 0) {
+    commands += 1;
+    const cleared = await collection.updateMany(
+      {
+        _id: { $in: single.map((p) => p.id) },
+        outbox: { $size: 1 },
+        'outbox.id': { $in: single.map((p) => p.entries[0]?.id) },
+      } as never,
+      { $set: { outbox: [], outboxPending: false } },
+    );
+    // Which ones had an event appended is not told: pull exactly from all of them (the cleared match nothing).
+    if (cleared.matchedCount < single.length) rest = [...rest, ...single];
+  }
+  if (rest.length === 0) return commands;
+  const ids = rest.map((p) => p.id);
   await collection.bulkWrite(
     [
-      { updateMany: { filter: { _id: { $in: ids } }, update: { $pullAll: { outbox: entries } } } },
+      {
+        updateMany: {
+          filter: { _id: { $in: ids } },
+          update: { $pullAll: { outbox: rest.flatMap((p) => p.entries) } },
+        },
+      },
       {
         updateMany: {
           filter: { _id: { $in: ids }, outboxPending: true, outbox: { $size: 0 } },
@@ -63,6 +88,7 @@ export async function markPublished(collection: Collection, published: Published
     ] as never,
     { ordered: true },
   );
+  return commands + 1;
 }
 
 /** Moves entries the broker refused for good out of the outbox into `outboxParked`, with the error. */

@@ -33,7 +33,7 @@ export interface OutboxRelay {
    * `published`: events acknowledged by Kafka (twice for an event published again); `parked`:
    * events the broker refused for good, kept in the document's `outboxParked`; `scans`: reads of
    * a collection through for pending documents; `reads`: reads by id of documents this process
-   * updated without the events before its own in hand; `marks`: mark commands.
+   * updated without the events before its own in hand; `marks`: mark commands sent.
    */
   readonly stats: {
     published: number;
@@ -312,8 +312,7 @@ export function createOutboxRelay({
         const ofCollection = batches.filter((b) => b.collection === name);
         const documents = ofCollection.flatMap((b) => b.documents);
         try {
-          stats.marks += 1;
-          await markPublished(db.collection<PendingDocument>(name), documents);
+          stats.marks += await markPublished(db.collection<PendingDocument>(name), documents);
         } catch (error) {
           stats.failures += 1;
           log.warn({ err: error, collection: name }, 'mark failed; retried with the next batch');
