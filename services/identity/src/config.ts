@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@lienket/platform';
+import { env, loadConfig, relayEnv, serviceEnv } from '@lienket/platform';
 import { z } from 'zod';
 
 const list = (fallback: string) =>
@@ -13,19 +13,10 @@ const list = (fallback: string) =>
     );
 
 export const identityConfigSchema = z.object({
-  GRPC_PORT: env.port(50055),
+  ...serviceEnv({ name: 'identity', grpcPort: 50055, metricsPort: 9405 }),
+  ...relayEnv,
   /** OpenID Provider and the sign-in pages. */
   HTTP_PORT: env.port(8090),
-  /** Prometheus `/metrics`, apart from the public ports. */
-  METRICS_PORT: env.port(9405),
-  MONGO_URL: env.mongoUrl(),
-  MONGO_DB: z.string().min(1).default('lienket_identity'),
-  KAFKA_BROKERS: env.kafkaBrokers(),
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
-  KAFKA_PARTITIONS: env.positiveInt(6),
-  KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
-  LOG_LEVEL: env.logLevel(),
-  RELAY_POLL_MS: env.positiveInt(250),
   /** The issuer URL as clients reach it (`iss` of every token; the gateway's AUTH_ISSUER). */
   ISSUER: z.string().url().default('http://127.0.0.1:8090'),
   /** Behind a TLS-terminating proxy: read X-Forwarded-* (client address, https, so cookies get Secure). */

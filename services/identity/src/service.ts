@@ -1,17 +1,9 @@
-import type { Server } from 'node:http';
 import { Topics } from '@lienket/contracts';
-import { createEventPublisher, createKafka, createOutboxRelay, ensureTopics } from '@lienket/eventbus';
-import {
-  type Logger,
-  monitorStoreCommands,
-  startGrpcServer,
-  startMetricsServer,
-  startPeriodicJob,
-  uuidv7,
-} from '@lienket/platform';
+import type { Logger } from '@lienket/platform';
+import { uuidv7 } from '@lienket/platform';
+import { startServiceRuntime } from '@lienket/runtime';
 import express from 'express';
 import helmet from 'helmet';
-import mongoose from 'mongoose';
 import { createScryptHasher } from './adapters/crypto/scrypt-hasher';
 import { makeIdentityGrpc } from './adapters/grpc/identity-grpc';
 import { createRegistryClient } from './adapters/grpc/registry-client';
@@ -25,57 +17,30 @@ import { makeIdentity } from './app/identity';
 import type { EnterpriseRegistry } from './app/ports';
 import type { IdentityConfig } from './config';
 
-export const IDENTITY_SOURCE = '/lienket/identity';
+/** The topics identity publishes (created with their dead-letter topics when missing). */
+export const identityTopics = [Topics.identityAccount, Topics.identityMembership, Topics.identityDelegation];
 
 /** Wires the identity service from its config; main.ts runs it, integration tests start it in-process. */
 export interface StartOptions {
   clock?: () => Date;
-  /** A registry other than the one at REGISTRY_ADDR (tests). */
+  /** A registry other than the one at REGISTRY_ADDR. */
   registry?: EnterpriseRegistry;
 }
 
 export async function startIdentity(config: IdentityConfig, log: Logger, options: StartOptions = {}) {
   const clock = options.clock ?? (() => new Date());
-  const connection = await mongoose
-    .createConnection(config.MONGO_URL, {
-      dbName: config.MONGO_DB,
-      serverSelectionTimeoutMS: 10_000,
-      monitorCommands: true,
-    })
-    .asPromise();
-  monitorStoreCommands(connection.getClient());
-  const db = connection.db as mongoose.mongo.Db;
+  const runtime = await startServiceRuntime({ name: 'identity', config, log, topics: identityTopics });
+  const { connection } = runtime;
   const store = createMongoIdentityStore(connection);
   await ensureIdentityIndexes(store.models);
   await ensureOidcIndexes(connection);
   await grantContexts(connection).model.createIndexes();
-
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'lienket-identity', log });
-  await ensureTopics(
-    kafka,
-    [Topics.identityAccount, Topics.identityMembership, Topics.identityDelegation].map(
-      (t) => config.KAFKA_TOPIC_PREFIX + t,
-    ),
-    { partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
-  );
-  const publisher = await createEventPublisher({
-    kafka,
-    source: IDENTITY_SOURCE,
-    topicPrefix: config.KAFKA_TOPIC_PREFIX,
-    log,
-  });
-  const relay = createOutboxRelay({
-    db,
-    collections: outboxCollections,
-    publisher,
-    log,
-    pollIntervalMs: config.RELAY_POLL_MS,
-  });
-  relay.start();
+  const relay = runtime.relayOutbox(outboxCollections);
 
   const registryClient = options.registry
     ? undefined
     : createRegistryClient(config.REGISTRY_ADDR, config.GRPC_DEADLINE_MS);
+  if (registryClient) runtime.onStop('registry client', async () => registryClient.close());
   const rule = (maxFailures: number) => ({
     maxFailures,
     windowMs: config.SIGN_IN_WINDOW_MS,
@@ -87,7 +52,7 @@ export async function startIdentity(config: IdentityConfig, log: Logger, options
       hasher: createScryptHasher({ logN: config.PASSWORD_SCRYPT_LOG_N, r: 8, p: 1 }),
       clock,
       newId: () => uuidv7(clock().getTime()),
-      source: IDENTITY_SOURCE,
+      source: runtime.source,
       afterWrite: () => relay.notify(),
     },
     {
@@ -147,59 +112,15 @@ export async function startIdentity(config: IdentityConfig, log: Logger, options
     }),
   );
   app.use(provider.callback());
-  const http = await new Promise<Server>((resolve, reject) => {
-    const server = app.listen(config.HTTP_PORT, () => resolve(server));
-    server.once('error', reject);
-  });
-  const httpPort = (http.address() as { port: number }).port;
+  const httpPort = await runtime.serveHttp(app, config.HTTP_PORT);
 
-  const metrics = await startMetricsServer(config.METRICS_PORT);
-  const server = await startGrpcServer({
-    services: [makeIdentityGrpc({ identity, log: log.child({ component: 'grpc' }), clock })],
-    port: config.GRPC_PORT,
-    log,
+  // No TTL indexes on the store: expired oidc-provider records and spent counters go by a job.
+  runtime.every('cleanup', config.CLEANUP_INTERVAL_MS, async (jobLog) => {
+    const expired = await pruneExpired(connection, clock());
+    const counters = await identity.pruneAttempts();
+    if (expired + counters > 0) jobLog.info({ expired, counters }, 'cleanup pass');
   });
 
-  const cleanupLog = log.child({ component: 'cleanup' });
-  const cleanup = startPeriodicJob(
-    'expired oidc records and sign-in counters',
-    config.CLEANUP_INTERVAL_MS,
-    async () => {
-      const expired = await pruneExpired(connection, clock());
-      const counters = await identity.pruneAttempts();
-      if (expired + counters > 0) cleanupLog.info({ expired, counters }, 'cleanup pass');
-    },
-    cleanupLog,
-  );
-
-  return {
-    grpcPort: server.port,
-    httpPort,
-    metricsPort: metrics.port,
-    identity,
-    provider,
-    connection,
-    relay,
-    db,
-    parts: [
-      { name: 'mongo', stop: () => connection.close() },
-      { name: 'publisher', stop: () => publisher.disconnect() },
-      { name: 'relay', stop: () => relay.stop() },
-      { name: 'registry client', stop: async () => registryClient?.close() },
-      cleanup,
-      { name: 'metrics', stop: () => metrics.stop() },
-      { name: 'grpc', stop: () => server.stop() },
-      {
-        name: 'http',
-        stop: () =>
-          new Promise<void>((resolve) => {
-            http.close(() => resolve());
-            http.closeAllConnections();
-          }),
-      },
-    ],
-    async stop() {
-      for (const part of [...this.parts].reverse()) await part.stop();
-    },
-  };
+  await runtime.serveGrpc([makeIdentityGrpc({ identity, log: log.child({ component: 'grpc' }), clock })]);
+  return runtime.started({ identity, provider, connection, relay, httpPort });
 }

@@ -86,6 +86,8 @@ export async function createOidcProvider(options: OidcOptions): Promise<Provider
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
+    // Authorization code only (no implicit or hybrid responses); PKCE for every client.
+    responseTypes: ['code', 'none'],
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'api'],
     claims: { openid: ['sub'], profile: ['name'] },
