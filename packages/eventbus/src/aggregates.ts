@@ -32,6 +32,18 @@ export interface AggregateCollection<T extends { id: string; version: number }> 
   findMany(filter: Filter, options?: { sort?: Record<string, 1 | -1>; limit?: number }): Promise<T[]>;
   /** False when the stored version is not `expectedVersion`. */
   save(value: T, expectedVersion: number, events: OutboxEntry[]): Promise<boolean>;
+  /**
+   * For batch consumers: inserts the aggregates in one unordered insert and returns the ids it
+   * inserted; an id stored already (a replayed event) is skipped, any other error throws.
+   */
+  insertNew(items: readonly { value: T; events: OutboxEntry[] }[]): Promise<string[]>;
+  /** For batch consumers: the aggregates with these ids, in one read. */
+  findByIds(ids: readonly string[]): Promise<T[]>;
+  /**
+   * For batch consumers: saves each aggregate at its expected version in one unordered bulk write;
+   * resolves with how many matched (fewer than given: another writer changed some meanwhile).
+   */
+  saveMany(items: readonly { value: T; expectedVersion: number; events: OutboxEntry[] }[]): Promise<number>;
   /** Newest first (ids are time-ordered), `size` capped at `maxSize`, after the cursor's id. */
   page(filter: Filter, page: { size: number; cursor: string }, maxSize?: number): Promise<AggregatePage<T>>;
 }
@@ -73,6 +85,40 @@ export function aggregateCollection<T extends { id: string; version: number }>(
       );
       return result.matchedCount === 1;
     },
+    async insertNew(items) {
+      if (items.length === 0) return [];
+      const documents = items.map(({ value, events }) => ({ ...toDocument(value), ...outboxFields(events) }));
+      try {
+        await model.insertMany(documents, { ...insertOptions, ordered: false });
+        return documents.map((d) => d._id);
+      } catch (error) {
+        const failed = duplicateKeyIndexes(error);
+        if (!failed) throw error;
+        return documents.filter((_, index) => !failed.has(index)).map((d) => d._id);
+      }
+    },
+    async findByIds(ids) {
+      if (ids.length === 0) return [];
+      return (await lean(model.find({ _id: { $in: [...new Set(ids)] } }, hideOutbox))).map(
+        (d) => fromDocument(d) as T,
+      );
+    },
+    async saveMany(items) {
+      if (items.length === 0) return 0;
+      const result = await model.bulkWrite(
+        items.map(({ value, expectedVersion, events }) => {
+          const { _id, version: _version, ...state } = toDocument(value);
+          return {
+            updateOne: {
+              filter: { _id, version: expectedVersion },
+              update: withOutbox({ $set: { ...state, version: expectedVersion + 1 } }, events),
+            },
+          };
+        }),
+        { ordered: false },
+      );
+      return result.matchedCount;
+    },
     async page(filter, page, maxSize = 100) {
       const size = Math.min(Math.max(page.size || 20, 1), maxSize);
       const paged = page.cursor ? { $and: [filter, { _id: { $lt: page.cursor } }] } : filter;
@@ -92,6 +138,17 @@ export function aggregateCollection<T extends { id: string; version: number }>(
   };
 }
 
+/** The indexes of an unordered insert's failed documents when every failure is a duplicate key, else undefined. */
+function duplicateKeyIndexes(error: unknown): Set<number> | undefined {
+  type WriteError = { index: number; code?: number; err?: { code?: number } };
+  // The driver gives one write error as an object, several as an array.
+  const found = (error as { writeErrors?: WriteError | WriteError[] }).writeErrors;
+  const writeErrors = found === undefined ? [] : Array.isArray(found) ? found : [found];
+  if (writeErrors.length === 0) return undefined;
+  if (!writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)) return undefined;
+  return new Set(writeErrors.map((w) => w.index));
+}
+
 export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every token must start some word in `path` (an array of folded words); at most 8 tokens count. */
@@ -100,3 +157,11 @@ export function prefixTextFilter(path: string, tokens: readonly string[]): Filte
 }
 
 export const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
+/**
+ * Whether an unordered bulk write failed only on duplicate keys (ids stored already: a replay),
+ * so a batch consumer can ignore it. A single write's duplicate key counts too.
+ */
+export const onlyDuplicateKeys = (error: unknown) =>
+  duplicateKeyIndexes(error) !== undefined ||
+  (isDuplicateKey(error) && !(error as { writeErrors?: unknown }).writeErrors);

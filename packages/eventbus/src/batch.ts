@@ -3,6 +3,7 @@ import { type Link, context as otelContext, type Span, SpanKind, trace } from '@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type mongoose from 'mongoose';
 import type { Logger } from 'pino';
+import { onlyDuplicateKeys } from './aggregates';
 import { EventFormatError, fromKafkaMessage, headerText, type ReceivedEvent } from './cloudevents';
 import type { DeadLetter } from './dead-letters';
 import type {
@@ -433,13 +434,3 @@ const batchEventOf =
     partition,
     offset: message.offset,
   });
-
-/** An unordered insertMany that failed only on ids already recorded (a replayed batch). */
-function onlyDuplicateKeys(error: unknown): boolean {
-  const e = error as { code?: number; writeErrors?: { code?: number }[] | { code?: number } };
-  if (e.writeErrors) {
-    const list = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-    return list.length > 0 && list.every((w) => w.code === 11000);
-  }
-  return e.code === 11000;
-}

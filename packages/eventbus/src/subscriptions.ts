@@ -101,11 +101,23 @@ export const onBatch = <const D extends readonly EventDefinition<any>[]>(
   };
 };
 
-/** Narrows a batch event to the payload of `definition`: `if (isEvent(e, Events.needClosed)) e.payload.needId`. */
+/**
+ * Narrows a batch event to the payload of `definition`: `if (isEvent(e, Events.needClosed)) e.payload.needId`.
+ * Its else branch also excludes every other type whose payload has the same shape; use `payloadOf`
+ * to tell such types apart.
+ */
 export const isEvent = <T>(
   event: BatchEvent<unknown>,
   definition: EventDefinition<T>,
 ): event is BatchEvent<T> => event.type === definition.type;
+
+/**
+ * The payload of `event` if it is of `definition`, else undefined. Unlike `isEvent` it narrows
+ * nothing, so it also tells apart types whose payloads have the same shape (verified, rejected):
+ * `const verified = payloadOf(e, Events.enterpriseVerified); if (verified) ...`.
+ */
+export const payloadOf = <T>(event: BatchEvent<unknown>, definition: EventDefinition<T>): T | undefined =>
+  event.type === definition.type ? (event.payload as T) : undefined;
 
 /** The events of `definition` in a batch, in offset order, typed. */
 export const eventsOf = <T>(events: readonly BatchEvent<unknown>[], definition: EventDefinition<T>) =>
