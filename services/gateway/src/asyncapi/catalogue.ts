@@ -36,7 +36,7 @@ export const sourceOf = (producer: string): string | undefined =>
     : undefined;
 
 /**
- * Which catalogued events each service consumes over Kafka (its `on(Events.…)` subscriptions).
+ * Which catalogued events each service consumes over Kafka (its `on(Events.…)` and `onBatch([Events.…])` subscriptions).
  * Kept here because the gateway does not import other services; a unit test reads the services'
  * sources and fails when this table and their subscriptions drift apart.
  */

@@ -351,9 +351,14 @@ describe('known consumers in step with the services’ subscriptions', () => {
 
   it.each(Object.keys(knownConsumers))('%s', (service) => {
     const subscribed = new Set<string>();
-    for (const file of sources(join(repo, 'services', service, 'src')))
-      for (const match of readFileSync(file, 'utf8').matchAll(/\bon\(\s*Events\.(\w+)/g))
-        if (match[1]) subscribed.add(match[1]);
+    for (const file of sources(join(repo, 'services', service, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/\bon\(\s*Events\.(\w+)/g)) if (match[1]) subscribed.add(match[1]);
+      // Batch subscriptions: onBatch([Events.a, Events.b], ...)
+      for (const list of text.matchAll(/\bonBatch\(\s*\[([^\]]*)\]/g))
+        for (const match of (list[1] ?? '').matchAll(/\bEvents\.(\w+)/g))
+          if (match[1]) subscribed.add(match[1]);
+    }
     expect([...(knownConsumers[service as keyof typeof knownConsumers] ?? [])].sort()).toEqual(
       [...subscribed].sort(),
     );

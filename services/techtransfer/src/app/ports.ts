@@ -75,11 +75,20 @@ export interface StoredParty extends Party {
   rejected: boolean;
 }
 
+/** Enterprise facts from one registry event, applied unless a later event already wrote the party. */
+export interface PartyChange {
+  enterpriseId: string;
+  facts: Partial<StoredParty>;
+  at: Date;
+}
+
 /** Persistence of techtransfer's aggregates; every write stores its events in the same document. */
 export interface TechTransferStore {
   findParty(enterpriseId: string): Promise<StoredParty | undefined>;
   /** Applies projected enterprise facts unless a later event already did. */
   projectParty(enterpriseId: string, facts: Partial<StoredParty>, at: Date): Promise<void>;
+  /** `projectParty` for a batch of events, in their order, in one bulk write. */
+  projectParties(changes: readonly PartyChange[]): Promise<void>;
 
   insertOffer(offer: Offer, events: OutboxEntry[]): Promise<void>;
   findOffer(id: string): Promise<Offer | undefined>;
@@ -96,6 +105,14 @@ export interface TechTransferStore {
   insertRequest(request: TechRequest, events: OutboxEntry[]): Promise<boolean>;
   findRequest(id: string): Promise<TechRequest | undefined>;
   saveRequest(request: TechRequest, expectedVersion: number, events: OutboxEntry[]): Promise<boolean>;
+  /** Inserts the requests not stored yet in one write; returns the ids inserted (a replay inserts none). */
+  insertRequests(items: readonly { request: TechRequest; events: OutboxEntry[] }[]): Promise<string[]>;
+  /** The requests with these ids, in one read. */
+  findRequests(ids: readonly string[]): Promise<TechRequest[]>;
+  /** Saves each request at its expected version in one write; resolves with how many matched. */
+  saveRequests(
+    items: readonly { request: TechRequest; expectedVersion: number; events: OutboxEntry[] }[],
+  ): Promise<number>;
   searchRequests(query: RequestQuery, page: PageRequest): Promise<AggregatePage<TechRequest>>;
   findDueRequests(now: Date, limit: number): Promise<TechRequest[]>;
 

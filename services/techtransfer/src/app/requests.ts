@@ -35,6 +35,52 @@ export function makeRequestUseCases(ctx: UseCaseContext) {
       return inserted;
     },
 
+    /** Registry needs of category technology, for a batch consumer: one insert; a replay inserts nothing. */
+    async requestsFromNeeds(requests: readonly TechRequest[]): Promise<string[]> {
+      const inserted = await store.insertRequests(
+        requests.map((request) => ({
+          request,
+          events: [
+            event(Events.requestPosted, { request: requestToProto(request) }, request.id, request.createdAt),
+          ],
+        })),
+      );
+      if (inserted.length > 0) afterWrite();
+      return inserted;
+    },
+
+    /**
+     * The registry closed, fulfilled or expired these needs, for a batch consumer: one read of their
+     * requests, one write closing the open ones (the first reason of a need wins, as one by one).
+     * Throws when another writer changed one meanwhile; applied again, it closes what is still open.
+     */
+    async closeFromNeeds(closes: readonly { needId: string; reason: string }[]): Promise<number> {
+      if (closes.length === 0) return 0;
+      const open = new Map(
+        (await store.findRequests(closes.map((c) => c.needId)))
+          .filter((r) => r.status === 'open')
+          .map((r) => [r.id, r]),
+      );
+      const now = clock();
+      const saves = [];
+      for (const { needId, reason } of closes) {
+        const current = open.get(needId);
+        if (!current) continue;
+        open.delete(needId);
+        saves.push({
+          request: closeRequest(current, now),
+          expectedVersion: current.version,
+          events: [event(Events.requestClosed, { requestId: current.id, reason }, current.id, now)],
+        });
+      }
+      if (saves.length === 0) return 0;
+      const saved = await store.saveRequests(saves);
+      if (saved > 0) afterWrite();
+      if (saved < saves.length)
+        throw new Error('a request changed while its need was closed; applying again');
+      return saved;
+    },
+
     /** The registry closed, fulfilled or expired the need a request came from. */
     async closeFromNeed(needId: string, reason: string): Promise<void> {
       const current = await store.findRequest(needId);

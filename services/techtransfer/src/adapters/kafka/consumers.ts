@@ -1,8 +1,8 @@
 import { Events, registryV1 } from '@lienket/contracts';
-import { on, type Subscription } from '@lienket/eventbus';
+import { type BatchEvent, eventsOf, onBatch, payloadOf, type Subscription } from '@lienket/eventbus';
 import { partyFromEnterprise } from '@lienket/matching';
 import { regionOf } from '@lienket/reference';
-import type { StoredParty, TechTransferStore } from '../../app/ports';
+import type { PartyChange, StoredParty, TechTransferStore } from '../../app/ports';
 import type { TechTransfer } from '../../app/techtransfer';
 import { moneyRangeFromProto } from '../../app/to-proto';
 import type { TechRequest } from '../../domain/model';
@@ -55,30 +55,73 @@ export function requestFromNeed(n: registryV1.Need): TechRequest {
   };
 }
 
-/** Registry enterprises (the parties) and technology needs (requests), for the registry consumer. */
+/** The party change one registry enterprise event makes, if any. */
+function partyChange(event: BatchEvent): PartyChange | undefined {
+  const at = event.time;
+  const enterprise = (
+    payloadOf(event, Events.enterpriseRegistered) ?? payloadOf(event, Events.enterpriseUpdated)
+  )?.enterprise;
+  if (enterprise) return { enterpriseId: enterprise.id, facts: partyFacts(enterprise), at };
+  const verified = payloadOf(event, Events.enterpriseVerified);
+  if (verified)
+    return { enterpriseId: verified.enterpriseId, facts: { verified: true, rejected: false }, at };
+  const rejected = payloadOf(event, Events.enterpriseRejected);
+  if (rejected)
+    return { enterpriseId: rejected.enterpriseId, facts: { verified: false, rejected: true }, at };
+  const leadFirm = payloadOf(event, Events.leadFirmDesignated);
+  if (leadFirm) return { enterpriseId: leadFirm.enterpriseId, facts: { leadFirm: leadFirm.leadFirm }, at };
+  return undefined;
+}
+
+const closeReasons = new Map<string, string>([
+  [Events.needClosed.type, 'need_closed'],
+  [Events.needFulfilled.type, 'need_fulfilled'],
+  [Events.needExpired.type, 'need_expired'],
+]);
+
+/**
+ * Registry enterprises (the parties) and technology needs (requests), for the registry consumer.
+ * Each batch costs one bulk write of parties, or one insert of requests plus one read and one write
+ * of the requests it closes; all are idempotent by their own keys (event time, need id, status and
+ * version), so the consumer keeps no record of processed ids.
+ */
 export function registrySubscriptions({ store, techtransfer }: SubscriptionDeps): Subscription[] {
   return [
-    on(Events.enterpriseRegistered, async (p, { event }) => {
-      if (p.enterprise) await store.projectParty(p.enterprise.id, partyFacts(p.enterprise), event.time);
-    }),
-    on(Events.enterpriseUpdated, async (p, { event }) => {
-      if (p.enterprise) await store.projectParty(p.enterprise.id, partyFacts(p.enterprise), event.time);
-    }),
-    on(Events.enterpriseVerified, (p, { event }) =>
-      store.projectParty(p.enterpriseId, { verified: true, rejected: false }, event.time),
+    onBatch(
+      [
+        Events.enterpriseRegistered,
+        Events.enterpriseUpdated,
+        Events.enterpriseVerified,
+        Events.enterpriseRejected,
+        Events.leadFirmDesignated,
+      ],
+      async (events) => {
+        const changes = events.map(partyChange).filter((c): c is PartyChange => c !== undefined);
+        await store.projectParties(changes);
+      },
+      { idempotent: true },
     ),
-    on(Events.enterpriseRejected, (p, { event }) =>
-      store.projectParty(p.enterpriseId, { verified: false, rejected: true }, event.time),
+    onBatch(
+      [Events.needPosted, Events.needClosed, Events.needFulfilled, Events.needExpired],
+      async (events) => {
+        // A need is posted before it is closed: every insert first, then the closes, keeps each
+        // need's order.
+        const posted = eventsOf(events, Events.needPosted)
+          .map((e) => e.payload.need)
+          .filter((need) => need?.category === registryV1.NeedCategory.NEED_CATEGORY_TECHNOLOGY)
+          .map((need) => requestFromNeed(need as registryV1.Need));
+        if (posted.length > 0) await techtransfer.requestsFromNeeds(posted);
+        const closes = events.flatMap((e) => {
+          const reason = closeReasons.get(e.type);
+          const closed =
+            payloadOf(e, Events.needClosed) ??
+            payloadOf(e, Events.needFulfilled) ??
+            payloadOf(e, Events.needExpired);
+          return reason && closed ? [{ needId: closed.needId, reason }] : [];
+        });
+        await techtransfer.closeFromNeeds(closes);
+      },
+      { idempotent: true },
     ),
-    on(Events.leadFirmDesignated, (p, { event }) =>
-      store.projectParty(p.enterpriseId, { leadFirm: p.leadFirm }, event.time),
-    ),
-    on(Events.needPosted, async (p) => {
-      if (p.need?.category === registryV1.NeedCategory.NEED_CATEGORY_TECHNOLOGY)
-        await techtransfer.requestFromNeed(requestFromNeed(p.need));
-    }),
-    on(Events.needClosed, (p) => techtransfer.closeFromNeed(p.needId, 'need_closed')),
-    on(Events.needFulfilled, (p) => techtransfer.closeFromNeed(p.needId, 'need_fulfilled')),
-    on(Events.needExpired, (p) => techtransfer.closeFromNeed(p.needId, 'need_expired')),
   ];
 }

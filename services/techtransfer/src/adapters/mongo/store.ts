@@ -2,6 +2,7 @@ import {
   aggregateCollection,
   createModelIndexes,
   isDuplicateKey,
+  onlyDuplicateKeys,
   prefixTextFilter,
   SEARCH_FIELD,
 } from '@lienket/eventbus';
@@ -110,6 +111,26 @@ export function createMongoTechTransferStore(connection: mongoose.Connection): T
       }
     },
 
+    async projectParties(changes) {
+      if (changes.length === 0) return;
+      // One statement per event, in order, each guarded by its time; unordered so that a statement
+      // refused as older than the stored party (its upsert hits the existing id) does not stop the rest.
+      try {
+        await parties.bulkWrite(
+          changes.map(({ enterpriseId, facts, at }) => ({
+            updateOne: {
+              filter: { _id: enterpriseId, at: { $lte: at } },
+              update: { $set: { ...facts, at } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      } catch (error) {
+        if (!onlyDuplicateKeys(error)) throw error;
+      }
+    },
+
     insertOffer: (offer, events) => offers.insert(offer, events),
     findOffer: (id) => offers.find(id),
     saveOffer: (offer, version, events) => offers.save(offer, version, events),
@@ -149,6 +170,13 @@ export function createMongoTechTransferStore(connection: mongoose.Connection): T
     },
     findRequest: (id) => requests.find(id),
     saveRequest: (request, version, events) => requests.save(request, version, events),
+    insertRequests: (items) =>
+      requests.insertNew(items.map(({ request, events }) => ({ value: request, events }))),
+    findRequests: (ids) => requests.findByIds(ids),
+    saveRequests: (items) =>
+      requests.saveMany(
+        items.map(({ request, expectedVersion, events }) => ({ value: request, expectedVersion, events })),
+      ),
     searchRequests(query, page) {
       const and: Filter[] = [query.includeClosed ? {} : { status: 'open' }];
       if (query.hsPrefix) and.push({ [s('hsPrefixes')]: query.hsPrefix });
