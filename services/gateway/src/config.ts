@@ -47,6 +47,11 @@ export const gatewayConfigSchema = z.object({
   WEBHOOK_MAX_BACKOFF_MS: env.positiveInt(600_000),
   WEBHOOK_TIMEOUT_MS: env.positiveInt(5_000),
   WEBHOOK_POLL_MS: env.positiveInt(500),
+  /**
+   * Shortest time between two reads of the webhook subscriptions' version (ADR 0016): events wait
+   * for a read begun after they arrived, shared by all that arrive meanwhile.
+   */
+  WEBHOOK_SUBSCRIPTIONS_CHECK_MS: env.positiveInt(200),
   /** Webhook deliveries one gateway instance sends at the same time. */
   WEBHOOK_CONCURRENCY: env.positiveInt(16),
   /** Finished webhook deliveries (delivered, failed, dead) stay in the log this long. */

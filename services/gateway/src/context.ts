@@ -21,6 +21,8 @@ export interface GatewayContext {
   config: GatewayConfig;
   log: Logger;
   db: mongoose.mongo.Db;
+  /** The mongoose connection on `db`, for the modules' models. */
+  connection: mongoose.Connection;
   kafka: ReturnType<typeof createKafka>;
   clients: ServiceClients;
   /** Stopped in reverse order on shutdown. */

@@ -52,6 +52,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     config,
     log,
     db,
+    connection: runtime.connection,
     kafka,
     parts: runtime.parts,
     extensions: [],

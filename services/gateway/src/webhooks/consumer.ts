@@ -2,6 +2,7 @@ import { type Logger, uuidv7 } from '@lienket/platform';
 import type { Consumer, Kafka } from 'kafkajs';
 import { matches, type PublicEvent, renderEvent } from '../events/public-events';
 import { type DeliveryDocument, enqueueDeliveries, type WebhookCollections } from './store';
+import type { SubscriptionCache } from './subscription-cache';
 
 /** Deliveries written per insert (and offsets resolved after each). */
 const CHUNK = 500;
@@ -9,6 +10,8 @@ const CHUNK = 500;
 export interface WebhookConsumerOptions {
   kafka: Kafka;
   collections: WebhookCollections;
+  /** The active subscriptions, fresh for each batch received (see createSubscriptionCache). */
+  subscriptions: SubscriptionCache;
   /** Prefixed topic names. */
   topics: string[];
   groupId: string;
@@ -81,10 +84,12 @@ async function startAtLatestWhereNew(
 /**
  * Reads every public topic in one consumer group shared by all gateway instances, renders each
  * event and stores one delivery per matching active subscription before the message's offset is
- * resolved (so committed); a redelivered message finds its deliveries already there.
+ * resolved (so committed); a redelivered message finds its deliveries already there. The
+ * subscriptions come from the instance's cache, checked against the version counter once for all
+ * the batches received meanwhile, not read per batch.
  */
 export async function startWebhookConsumer(options: WebhookConsumerOptions): Promise<WebhookConsumer> {
-  const { kafka, collections, topics, groupId, onEnqueued } = options;
+  const { kafka, collections, topics, groupId, onEnqueued, subscriptions } = options;
   const log = options.log.child({ component: 'webhook-consumer', groupId });
   const stats = { events: 0, enqueued: 0 };
   const consumer: Consumer = kafka.consumer({
@@ -111,12 +116,13 @@ export async function startWebhookConsumer(options: WebhookConsumerOptions): Pro
   }
 
   await consumer.run({
+    // Batches of several partitions wait for one subscriptions check together.
+    partitionsConsumedConcurrently: 8,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (batch.messages.length === 0) return;
-      const active = await collections.subscriptions
-        .find({ active: true }, { projection: { _id: 1, filter: 1 } })
-        .toArray();
+      // Every subscription written before these events were published, by any instance.
+      const active = await subscriptions.fresh();
       let pending: DeliveryDocument[] = [];
       let lastOffset: string | undefined;
       const flush = async () => {

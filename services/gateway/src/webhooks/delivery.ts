@@ -225,15 +225,17 @@ export function createDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
       $or: [{ lease_until: null }, { lease_until: { $lt: at } }],
     };
     const candidates = await deliveries
-      .find(due, { projection: { _id: 1 }, sort: { next_attempt_at: 1 }, limit })
-      .toArray();
+      .find(due, { _id: 1 }, { sort: { next_attempt_at: 1 }, limit })
+      .lean<{ _id: string }[]>();
     const token = randomUUID();
     if (candidates.length === 0) return { token, claimed: [] };
     await deliveries.updateMany(
       { _id: { $in: candidates.map((c) => c._id) }, ...due },
       { $set: { lease_token: token, lease_until: new Date(at.getTime() + leaseMs) } },
     );
-    const claimed = await deliveries.find({ lease_token: token, status: 'pending' }).toArray();
+    const claimed = await deliveries
+      .find({ lease_token: token, status: 'pending' })
+      .lean<DeliveryDocument[]>();
     return { token, claimed };
   }
 
@@ -327,7 +329,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
     const { token, claimed } = await claim(free);
     if (claimed.length === 0) return 0;
     const ids = [...new Set(claimed.map((d) => d.subscription_id))];
-    const found = await subscriptions.find({ _id: { $in: ids } }).toArray();
+    const found = await subscriptions.find({ _id: { $in: ids } }).lean<SubscriptionDocument[]>();
     const byId = new Map(found.map((s) => [s._id, s]));
     for (const delivery of claimed) {
       const task: Promise<void> = send(delivery, token, byId.get(delivery.subscription_id) ?? null)

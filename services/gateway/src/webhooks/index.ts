@@ -6,6 +6,7 @@ import { createDeliveryLoop } from './delivery';
 import { webhookPaths, webhookSchemas } from './openapi';
 import { subscriptionRouter } from './routes';
 import { openWebhookCollections } from './store';
+import { createSubscriptionCache } from './subscription-cache';
 
 export { verifyWebhookSignature } from './signature';
 
@@ -16,12 +17,22 @@ export { verifyWebhookSignature } from './signature';
  * shared and deliveries are leased, so each event goes out once per subscription.
  */
 export async function install(context: GatewayContext): Promise<void> {
-  const { config, db, kafka, log } = context;
-  const collections = await openWebhookCollections(db);
+  const { config, connection, kafka, log } = context;
+  const collections = await openWebhookCollections(connection);
+  const subscriptions = createSubscriptionCache({
+    collections,
+    checkEveryMs: config.WEBHOOK_SUBSCRIPTIONS_CHECK_MS,
+  });
   Object.assign(context.documentation.paths, webhookPaths);
   Object.assign(context.documentation.schemas, webhookSchemas);
   context.extensions.push((app) => {
-    app.use(subscriptionRouter({ collections, allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS }));
+    app.use(
+      subscriptionRouter({
+        collections,
+        allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+        onChange: () => subscriptions.invalidate(),
+      }),
+    );
   });
 
   const loop = createDeliveryLoop({
@@ -46,6 +57,7 @@ export async function install(context: GatewayContext): Promise<void> {
   const consumer = await startWebhookConsumer({
     kafka,
     collections,
+    subscriptions,
     topics,
     groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}-webhooks`,
     log,

@@ -16,6 +16,7 @@ import { checkTarget, isTargetProblem, type Resolver } from './address';
 import { webhookPaths, webhookSchemas } from './openapi';
 import { generateSecret, isValidSecret } from './signature';
 import {
+  bumpSubscriptionsVersion,
   type DeliveryDocument,
   type DeliveryStatus,
   deliveryStatuses,
@@ -39,6 +40,8 @@ export interface RouterOptions {
   collections: WebhookCollections;
   allowPrivateTargets: boolean;
   resolve?: Resolver;
+  /** Called after this instance changed a subscription (before the answer). */
+  onChange?: () => void;
 }
 
 const violation = (field: string, reason: string, description: string, descriptionVi: string) => ({
@@ -277,8 +280,13 @@ function noStore(response: Response) {
 
 /** `/v1/subscriptions`: webhook subscriptions of the caller (all of them for admins) and their delivery logs. */
 export function subscriptionRouter(options: RouterOptions): Router {
-  const { subscriptions, deliveries } = options.collections;
+  const { subscriptions, deliveries, versions } = options.collections;
   const router = Router();
+  /** After a subscription write: this instance's cache at once, the others' by the version counter. */
+  const changed = async () => {
+    options.onChange?.();
+    await bumpSubscriptionsVersion(versions);
+  };
   // The document is the first validator (400); the checks below hold what it cannot state (422).
   for (const { method, path, validate } of documentValidators(
     webhookPaths,
@@ -292,7 +300,7 @@ export function subscriptionRouter(options: RouterOptions): Router {
 
   async function findVisible(actor: Actor, id: string): Promise<SubscriptionDocument> {
     if (!ID.test(id)) throw notFound(id);
-    const found = await subscriptions.findOne(visible(actor, id));
+    const found = await subscriptions.findOne(visible(actor, id)).lean();
     if (!found) throw notFound(id);
     return found;
   }
@@ -335,7 +343,8 @@ export function subscriptionRouter(options: RouterOptions): Router {
       created_at: now,
       updated_at: now,
     };
-    await subscriptions.insertOne(document);
+    await subscriptions.create(document);
+    await changed();
     noStore(response);
     response
       .status(201)
@@ -352,9 +361,10 @@ export function subscriptionRouter(options: RouterOptions): Router {
           ...(seesAll(actor) ? {} : { owner: actor.subject }),
           ...(after ? { _id: { $lt: after } } : {}),
         },
+        undefined,
         { sort: { _id: -1 }, limit: size + 1 },
       )
-      .toArray();
+      .lean();
     const page = found.slice(0, size);
     noStore(response);
     response.json({
@@ -403,12 +413,11 @@ export function subscriptionRouter(options: RouterOptions): Router {
         ),
       );
     if (violations.length > 0) throw bodyInvalid(violations);
-    const updated = await subscriptions.findOneAndUpdate(
-      visible(actor, id),
-      { $set: { ...set, updated_at: new Date() } },
-      { returnDocument: 'after' },
-    );
+    const updated = await subscriptions
+      .findOneAndUpdate(visible(actor, id), { $set: { ...set, updated_at: new Date() } }, { new: true })
+      .lean();
     if (!updated) throw notFound(id);
+    await changed();
     noStore(response);
     response.json(subscriptionJson(updated));
   });
@@ -419,6 +428,7 @@ export function subscriptionRouter(options: RouterOptions): Router {
     if (!ID.test(id)) throw notFound(id);
     const { deletedCount } = await subscriptions.deleteOne(visible(actor, id));
     if (deletedCount === 0) throw notFound(id);
+    await changed();
     // Its log goes with it; a delivery in flight finds the subscription gone and is not retried.
     await deliveries.deleteMany({ subscription_id: id });
     response.status(204).end();
@@ -446,9 +456,10 @@ export function subscriptionRouter(options: RouterOptions): Router {
           ...(status ? { status: status as DeliveryStatus } : {}),
           ...(after ? { _id: { $lt: after } } : {}),
         },
-        { sort: { _id: -1 }, limit: size + 1, projection: { body: 0 } },
+        { body: 0 },
+        { sort: { _id: -1 }, limit: size + 1 },
       )
-      .toArray();
+      .lean();
     const page = found.slice(0, size);
     noStore(response);
     response.json({

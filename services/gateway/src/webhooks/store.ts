@@ -1,5 +1,8 @@
-import type mongoose from 'mongoose';
+import { documentSchemaOptions, subSchemaOptions } from '@lienket/eventbus';
+import mongoose from 'mongoose';
 import type { EventFilter } from '../events/public-events';
+
+const { Schema } = mongoose;
 
 /** A webhook subscription as stored (collection `webhook_subscriptions`). */
 export interface SubscriptionDocument {
@@ -59,23 +62,104 @@ export interface DeliveryDocument {
 
 export const SUBSCRIPTIONS = 'webhook_subscriptions';
 export const DELIVERIES = 'webhook_deliveries';
+/** One document (`_id: 'subscriptions'`) whose `version` every subscription write increments. */
+export const VERSIONS = 'webhook_versions';
+
+const filterSchema = new Schema(
+  { types: [String], provinces: [String], regions: [String], sectors: [String] },
+  subSchemaOptions,
+);
+
+export const subscriptionSchema = new Schema<SubscriptionDocument>(
+  {
+    _id: String,
+    owner: { type: String, required: true },
+    target_url: { type: String, required: true, maxlength: 2000 },
+    secret: { type: String, required: true, match: /^whsec_[A-Za-z0-9+/=]+$/ },
+    filter: { type: filterSchema, required: true },
+    description: { type: String, default: '' },
+    active: { type: Boolean, required: true },
+    created_at: { type: Date, required: true },
+    updated_at: { type: Date, required: true },
+  },
+  documentSchemaOptions,
+);
+subscriptionSchema.index({ owner: 1, _id: -1 });
+subscriptionSchema.index({ active: 1 });
+
+const attemptSchema = new Schema<AttemptRecord>(
+  { at: Date, status_code: Number, error: String, duration_ms: Number },
+  subSchemaOptions,
+);
+
+export const deliverySchema = new Schema<DeliveryDocument>(
+  {
+    _id: String,
+    subscription_id: { type: String, required: true },
+    event_id: { type: String, required: true },
+    event_type: { type: String, required: true },
+    body: { type: String, required: true },
+    status: { type: String, required: true, enum: deliveryStatuses },
+    attempts: { type: Number, required: true, min: 0 },
+    next_attempt_at: { type: Date, required: true },
+    lease_token: String,
+    lease_until: Date,
+    last_status_code: Number,
+    last_error: String,
+    last_attempt_at: Date,
+    delivered_at: Date,
+    history: { type: [attemptSchema], default: [] },
+    created_at: { type: Date, required: true },
+    updated_at: { type: Date, required: true },
+  },
+  documentSchemaOptions,
+);
+// One delivery per (subscription, event): a redelivered Kafka message enqueues nothing twice.
+deliverySchema.index({ subscription_id: 1, event_id: 1 }, { unique: true });
+deliverySchema.index({ subscription_id: 1, _id: -1 });
+deliverySchema.index({ status: 1, next_attempt_at: 1 });
+deliverySchema.index({ status: 1, updated_at: 1 });
+
+export interface VersionDocument {
+  _id: string;
+  version: number;
+}
+export const versionSchema = new Schema<VersionDocument>(
+  { _id: String, version: { type: Number, required: true } },
+  documentSchemaOptions,
+);
 
 export interface WebhookCollections {
-  subscriptions: mongoose.mongo.Collection<SubscriptionDocument>;
-  deliveries: mongoose.mongo.Collection<DeliveryDocument>;
+  subscriptions: mongoose.Model<SubscriptionDocument>;
+  deliveries: mongoose.Model<DeliveryDocument>;
+  versions: mongoose.Model<VersionDocument>;
 }
 
-export async function openWebhookCollections(db: mongoose.mongo.Db): Promise<WebhookCollections> {
-  const subscriptions = db.collection<SubscriptionDocument>(SUBSCRIPTIONS);
-  const deliveries = db.collection<DeliveryDocument>(DELIVERIES);
-  await subscriptions.createIndex({ owner: 1, _id: -1 });
-  await subscriptions.createIndex({ active: 1 });
-  // One delivery per (subscription, event): a redelivered Kafka message enqueues nothing twice.
-  await deliveries.createIndex({ subscription_id: 1, event_id: 1 }, { unique: true });
-  await deliveries.createIndex({ subscription_id: 1, _id: -1 });
-  await deliveries.createIndex({ status: 1, next_attempt_at: 1 });
-  await deliveries.createIndex({ status: 1, updated_at: 1 });
-  return { subscriptions, deliveries };
+/** The webhook models on the gateway's connection, their indexes built. */
+export async function openWebhookCollections(connection: mongoose.Connection): Promise<WebhookCollections> {
+  const model = <T>(name: string, schema: mongoose.Schema<T>, collection: string) =>
+    (connection.models[name] as mongoose.Model<T> | undefined) ??
+    connection.model<T>(name, schema, collection);
+  const collections = {
+    subscriptions: model('WebhookSubscription', subscriptionSchema, SUBSCRIPTIONS),
+    deliveries: model('WebhookDelivery', deliverySchema, DELIVERIES),
+    versions: model('WebhookVersion', versionSchema, VERSIONS),
+  };
+  for (const m of Object.values(collections)) await m.createIndexes();
+  return collections;
+}
+
+const SUBSCRIPTIONS_VERSION = 'subscriptions';
+
+/** After any subscription write: moves the version every instance's cache compares with. */
+export async function bumpSubscriptionsVersion(versions: WebhookCollections['versions']): Promise<void> {
+  await versions.updateOne({ _id: SUBSCRIPTIONS_VERSION }, { $inc: { version: 1 } }, { upsert: true });
+}
+
+/** The current subscriptions version (0 before the first write). */
+export async function readSubscriptionsVersion(versions: WebhookCollections['versions']): Promise<number> {
+  const found = await versions.findById(SUBSCRIPTIONS_VERSION, { version: 1 }).lean();
+  return found?.version ?? 0;
 }
 
 const isDuplicateKey = (error: unknown) => {
@@ -84,14 +168,23 @@ const isDuplicateKey = (error: unknown) => {
   return writeErrors.length > 0 ? writeErrors.every((w) => w.code === 11000) : e.code === 11000;
 };
 
-/** Inserts deliveries, skipping those already there (same subscription and event); returns how many are new. */
+/**
+ * Inserts deliveries, skipping those already there (same subscription and event); returns how many
+ * are new. Runs per consumed event batch: through the model's collection (ADR 0010), the documents
+ * built by `newDelivery` alone.
+ */
 export async function enqueueDeliveries(
   deliveries: WebhookCollections['deliveries'],
   documents: DeliveryDocument[],
 ): Promise<number> {
   if (documents.length === 0) return 0;
   try {
-    const result = await deliveries.insertMany(documents, { ordered: false });
+    const result = await deliveries.collection.insertMany(
+      documents as unknown as mongoose.mongo.OptionalId<mongoose.mongo.Document>[],
+      {
+        ordered: false,
+      },
+    );
     return result.insertedCount;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
