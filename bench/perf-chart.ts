@@ -51,7 +51,7 @@ export function chart(r: Report): string {
           color: '#93c5fd',
         },
         {
-          label: 'outbox relay (backlog drain)',
+          label: 'outbox relay (own writes)',
           value: p.relay.eventsPerSecond,
           note: `${fmt(p.relay.eventsPerSecond, 0)}/s (${fmtRatio(p.ratios.relayToProducerPerformance)} of Java)`,
           color: '#2563eb',

@@ -1,7 +1,11 @@
 // The event pipeline: how many events a second the outbox relay (@lienket/eventbus createOutboxRelay, as every
 // service runs it) takes from documents written with outboxFields to acknowledged on Kafka (acks = all, the
 // services' idempotent kafkajs producer), against the ceilings under it on the same broker in the same run:
-//   - the same producer (createEventPublisher) sending the same CloudEvents in batches of the relay's size, no store;
+//   - relay: the process writes the documents (insertMany of relayBatch) while its relay runs, as a service does;
+//     the relay publishes them as written (ADR 0015) and marks each batch; timed from the first write to the last
+//     acknowledged event. recovery: a backlog written before the relay exists, read through (after a restart).
+//   - the same producer (createEventPublisher) sending the same CloudEvents in batches of the relay's size, no store,
+//     without compression (as the services) and with GZIP;
 //   - Kafka's own ProducerPerformance (the Java client from the jars infra/local runs Kafka from), records of the
 //     same size on the wire (key + value + headers), acks = all, idempotent, its defaults otherwise.
 import { spawn } from 'node:child_process';
@@ -19,7 +23,7 @@ import {
 } from '@lienket/eventbus';
 import { createLogger } from '@lienket/platform';
 import type { SingleBar } from 'cli-progress';
-import type { Kafka } from 'kafkajs';
+import { CompressionTypes, type Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
 import { type Infra, kafkaClient, log, sleep } from './perf-platform';
 import { ratio, round } from './perf-stats';
@@ -56,10 +60,26 @@ export interface PipelineResult {
   payloadBytes: number;
   /** Mean bytes of one message on the wire: key + value + header names and values. */
   recordBytes: number;
-  relay: Throughput & { acknowledgedOnTopic: number; insertMs: number; batchSize: number; failures: number };
+  /** Own writes: written by this process while its relay runs (the services' steady state). */
+  relay: Throughput & {
+    acknowledgedOnTopic: number;
+    writesMs: number;
+    batchSize: number;
+    failures: number;
+    reads: number;
+    marks: number;
+  };
+  /** A backlog read through by a relay started after it was written (a restart). */
+  recovery: Throughput & {
+    acknowledgedOnTopic: number;
+    insertMs: number;
+    batchSize: number;
+    failures: number;
+  };
   /** Writer (8 concurrent inserts, each waking the relay as a service does) and relay together. */
   writeAndRelay: Throughput & { writesPerSecond: number };
   kafkajs: Throughput & { batchSize: number };
+  kafkajsGzip: Throughput & { batchSize: number };
   producerPerformance:
     | (Throughput & {
         recordSize: number;
@@ -72,6 +92,7 @@ export interface PipelineResult {
   ratios: {
     relayToProducerPerformance: number | null;
     relayToKafkajs: number | null;
+    recoveryToKafkajs: number | null;
     kafkajsToProducerPerformance: number | null;
   };
 }
@@ -152,7 +173,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
     })
     .asPromise();
   const db = connection.db as mongoose.mongo.Db;
-  await ensureOutboxIndexes(db, ['probes', 'probes_live']);
+  await ensureOutboxIndexes(db, ['probes', 'probes_own', 'probes_live']);
   const publisher = await createEventPublisher({ kafka, source: SOURCE, topicPrefix: prefix, log: silent });
   const note = 'n'.repeat(Math.max(0, options.payloadBytes - 40));
   const sample = probeEvent(0, note, 'size');
@@ -161,6 +182,51 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
   log(`  one event: ${decoded.data.length} B payload, ${recordBytes} B on the wire with key and headers`);
 
   try {
+    // --- the relay publishing what its own process writes (the steady state of a service)
+    const own = db.collection<ProbeDocument>('probes_own');
+    const ownBefore = await topicTotal(kafka, probeTopic);
+    const ownRelay = createOutboxRelay({
+      db,
+      collections: ['probes_own'],
+      publisher,
+      log: silent,
+      batchSize: options.relayBatch,
+    });
+    ownRelay.start();
+    // Its first pass reads the (empty) collection through; the writes start after it.
+    while (ownRelay.stats.scans < 1) await sleep(5);
+    const ownBar = options.bar('write → relay → Kafka', events);
+    const o0 = process.hrtime.bigint();
+    let writesMs = 0;
+    const writing = (async () => {
+      for (let from = 0; from < events; from += options.relayBatch) {
+        const docs = Array.from({ length: Math.min(options.relayBatch, events - from) }, (_, k) => {
+          const i = from + k;
+          return { _id: `own-${i}`, sequence: i, ...outboxFields([probeEvent(i, note, 'own')]) };
+        });
+        await own.insertMany(docs, { ordered: false });
+      }
+      writesMs = Number(process.hrtime.bigint() - o0) / 1e6;
+    })();
+    await untilPublished(ownRelay, events, (n) => ownBar.update(n));
+    const ownMs = Number(process.hrtime.bigint() - o0) / 1e6;
+    await writing;
+    ownBar.update(events);
+    ownBar.stop();
+    await ownRelay.stop();
+    const relayResult = {
+      ...throughput(events, ownMs),
+      acknowledgedOnTopic: (await topicTotal(kafka, probeTopic)) - ownBefore,
+      writesMs: Math.round(writesMs),
+      batchSize: options.relayBatch,
+      failures: ownRelay.stats.failures,
+      reads: ownRelay.stats.reads,
+      marks: ownRelay.stats.marks,
+    };
+    log(
+      `  relay, own writes: ${relayResult.eventsPerSecond.toLocaleString('en')} events/s (${events.toLocaleString('en')} in ${(ownMs / 1000).toFixed(1)} s, the writes alone ${(writesMs / 1000).toFixed(1)} s; ${relayResult.marks} marks, ${relayResult.reads} reads back; failures ${relayResult.failures})`,
+    );
+
     // --- the relay draining a backlog
     const probes = db.collection<ProbeDocument>('probes');
     const insert = options.bar('write backlog', events);
@@ -183,7 +249,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
       log: silent,
       batchSize: options.relayBatch,
     });
-    const drain = options.bar('relay → Kafka', events);
+    const drain = options.bar('recovery → Kafka', events);
     const r0 = process.hrtime.bigint();
     relay.start();
     await untilPublished(relay, events, (n) => drain.update(n));
@@ -192,7 +258,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
     drain.stop();
     await relay.stop();
     const acknowledged = (await topicTotal(kafka, probeTopic)) - before;
-    const relayResult = {
+    const recovery = {
       ...throughput(events, relayMs),
       acknowledgedOnTopic: acknowledged,
       insertMs: Math.round(insertMs),
@@ -200,7 +266,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
       failures: relay.stats.failures,
     };
     log(
-      `  relay: ${relayResult.eventsPerSecond.toLocaleString('en')} events/s (${events.toLocaleString('en')} in ${(relayMs / 1000).toFixed(1)} s; ${acknowledged} on the topic; failures ${relay.stats.failures})`,
+      `  relay, recovery (read through): ${recovery.eventsPerSecond.toLocaleString('en')} events/s (${events.toLocaleString('en')} in ${(relayMs / 1000).toFixed(1)} s; ${acknowledged} on the topic; failures ${relay.stats.failures})`,
     );
 
     // --- writer and relay together, as in a service: each write wakes the relay
@@ -266,6 +332,35 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
     const kafkajs = { ...throughput(events, kafkajsMs), batchSize: options.relayBatch };
     log(`  kafkajs publisher: ${kafkajs.eventsPerSecond.toLocaleString('en')} events/s`);
 
+    // --- the same with GZIP (kafkajs's built-in codec)
+    const gzipPublisher = await createEventPublisher({
+      kafka,
+      source: SOURCE,
+      topicPrefix: prefix,
+      log: silent,
+      compression: CompressionTypes.GZIP,
+    });
+    const g0 = process.hrtime.bigint();
+    try {
+      for (let from = 0; from < events; from += options.relayBatch) {
+        const batch: EncodedEvent[] = Array.from(
+          { length: Math.min(options.relayBatch, events - from) },
+          (_, k) => {
+            const entry = probeEvent(from + k, note, 'gzip');
+            return { ...entry, time: new Date(entry.time), data: entry.data as Buffer };
+          },
+        );
+        await gzipPublisher.publishEncoded(batch);
+      }
+    } finally {
+      await gzipPublisher.disconnect();
+    }
+    const kafkajsGzip = {
+      ...throughput(events, Number(process.hrtime.bigint() - g0) / 1e6),
+      batchSize: options.relayBatch,
+    };
+    log(`  kafkajs publisher, GZIP: ${kafkajsGzip.eventsPerSecond.toLocaleString('en')} events/s`);
+
     // --- Kafka's own producer
     const perf = await producerPerformance(options, perfTopic, recordBytes);
     if ('error' in perf) log(`  ProducerPerformance failed: ${perf.error}`);
@@ -279,12 +374,15 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
       payloadBytes: decoded.data.length,
       recordBytes,
       relay: relayResult,
+      recovery,
       writeAndRelay,
       kafkajs,
+      kafkajsGzip,
       producerPerformance: perf,
       ratios: {
         relayToProducerPerformance: ratio(relayResult.eventsPerSecond, javaRate),
         relayToKafkajs: ratio(relayResult.eventsPerSecond, kafkajs.eventsPerSecond),
+        recoveryToKafkajs: ratio(recovery.eventsPerSecond, kafkajs.eventsPerSecond),
         kafkajsToProducerPerformance: ratio(kafkajs.eventsPerSecond, javaRate),
       },
     };
