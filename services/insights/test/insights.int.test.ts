@@ -12,12 +12,13 @@ import {
   isAppError,
   type PromiseClient,
   parseConfig,
+  storeCommands,
 } from '@lienket/platform';
 import { regionOf } from '@lienket/reference';
 import { grpcHealth, listGrpcServices, openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import { factCollections } from '../src/adapters/mongo/store';
 import { insightsConfigSchema } from '../src/config';
-import { publicTopics } from '../src/domain/rules';
+import { publicTopics, updatesFor } from '../src/domain/rules';
 import { startInsights } from '../src/service';
 import type { Dim, TestFilter } from './expected';
 import * as expected from './expected';
@@ -411,13 +412,39 @@ async function checkFigures(c: Client) {
   return answers;
 }
 
-async function readFacts(service: Service) {
+async function readFacts(service: Service, { withRevisions = false } = {}) {
   const facts: Record<string, unknown[]> = {};
   for (const name of factCollections) {
     const docs = await service.db.collection(name).find({}).sort({ _id: 1 }).toArray();
-    facts[name] = docs.map(({ rev: _rev, ...rest }) => rest);
+    facts[name] = withRevisions ? docs : docs.map(({ rev: _rev, ...rest }) => rest);
   }
   return facts;
+}
+
+/** Store commands this process sent so far (the services run in it), by what they touched. */
+async function storeCommandCounts() {
+  const { values } = await storeCommands.get();
+  const sum = (keep: (labels: Record<string, unknown>) => boolean) =>
+    values.filter((v) => keep(v.labels)).reduce((total, v) => total + v.value, 0);
+  return {
+    // Reads and writes of facts by the consumer; the read models' aggregates are not its.
+    facts: sum((l) => String(l.collection).endsWith('_facts') && l.command !== 'aggregate'),
+    processedIds: sum((l) => String(l.collection).startsWith('processed_events')),
+  };
+}
+
+/**
+ * The most store commands a batch may cost: per kind of fact its topic's events merge into, one
+ * find, one insert (new facts) and one update (changed ones). Kinds come from the events sent.
+ */
+function commandsPerBatchAtMost() {
+  const kindsByTopic = new Map<string, Set<string>>();
+  for (const e of sent) {
+    const kinds = kindsByTopic.get(e.definition.topic) ?? new Set<string>();
+    for (const u of updatesFor(e.definition.type, e.payload, e.time)) kinds.add(u.kind);
+    kindsByTopic.set(e.definition.topic, kinds);
+  }
+  return 3 * Math.max(...[...kindsByTopic.values()].map((kinds) => kinds.size));
 }
 
 let published = 0;
@@ -435,12 +462,18 @@ describe('insights', () => {
   });
 
   it('computes every read model from the scenario’s events', async () => {
+    const before = await storeCommandCounts();
     published = await publish(scenarioEvents());
     await waitFor(() => first.consumer.stats.processed >= published, {
       timeoutMs: 60_000,
       what: `${published} events applied`,
     });
     expect(first.consumer.stats).toMatchObject({ processed: published, deadLettered: 0, duplicates: 0 });
+    // A batch costs a bounded number of store commands, whatever its size, and no dedupe record.
+    const after = await storeCommandCounts();
+    const { batches } = first.consumer.stats;
+    expect(after.processedIds - before.processedIds).toBe(0);
+    expect(after.facts - before.facts).toBeLessThanOrEqual(commandsPerBatchAtMost() * batches);
     // Sanity of the scenario itself: every read model has something to count.
     expect(expected.linkageMatrix({}).total).toBe(5);
     expect(expected.leadFirms({}, 1)[0]).toMatchObject({ enterpriseId: 'e02', linkages: 2 });
@@ -448,13 +481,17 @@ describe('insights', () => {
   }, 180_000);
 
   it('counts nothing twice: a redelivery under the same ids, or the same state under new ids', async () => {
-    // p1 again, every event with its own id: the event bus drops them.
+    // p1 again, every event with its own id: merged again, it changes no fact, not even a revision.
     const p1 = sent.filter((e) => e.key === 'p1');
     expect(p1).toHaveLength(4);
+    const stored = await readFacts(first, { withRevisions: true });
     const sameIds = await publish(
       p1,
       p1.map((e) => e.id),
     );
+    const seen = () => first.consumer.stats.processed + first.consumer.stats.duplicates;
+    await waitFor(() => seen() >= published + sameIds, { timeoutMs: 60_000, what: 'the redelivery seen' });
+    expect(await readFacts(first, { withRevisions: true })).toEqual(stored);
     // The same states announced again, under new ids and later times.
     const p1Spec = proposals[0] as (typeof proposals)[number];
     const a1 = applications[0] as (typeof applications)[number];
@@ -474,20 +511,17 @@ describe('insights', () => {
       disbursementEvent(a1, 0, d('10-24')),
     ];
     const newIds = await publish(repeated);
-    await waitFor(
-      () =>
-        first.consumer.stats.duplicates >= sameIds && first.consumer.stats.processed >= published + newIds,
-      { timeoutMs: 60_000, what: 'the repeats applied' },
-    );
-    expect(first.consumer.stats).toMatchObject({
-      processed: published + newIds,
-      duplicates: sameIds,
-      deadLettered: 0,
+    await waitFor(() => seen() >= published + sameIds + newIds, {
+      timeoutMs: 60_000,
+      what: 'the repeats applied',
     });
+    expect(first.consumer.stats.deadLettered).toBe(0);
+    expect(seen()).toBe(published + sameIds + newIds);
     expect(await checkFigures(client)).toEqual(reference);
   }, 180_000);
 
   it('rebuilds the same figures and facts in a fresh database by replaying the topics', async () => {
+    const before = await storeCommandCounts();
     second = await instance('insights_b', 'insights-b');
     secondClient = createGrpcClient(api.InsightsServiceService, `127.0.0.1:${second.grpcPort}`, {
       deadlineMs: 20_000,
@@ -499,6 +533,16 @@ describe('insights', () => {
       what: `${replayed} events replayed`,
     });
     expect(rebuilt.consumer.stats.deadLettered).toBe(0);
+    // Replayed from the beginning, the batches are large; each still costs a bounded number of commands.
+    const after = await storeCommandCounts();
+    expect(after.processedIds - before.processedIds).toBe(0);
+    expect(after.facts - before.facts).toBeLessThanOrEqual(
+      commandsPerBatchAtMost() * rebuilt.consumer.stats.batches,
+    );
+    infra.log.info(
+      { events: replayed, batches: rebuilt.consumer.stats.batches, commands: after.facts - before.facts },
+      'store commands of the replay',
+    );
     expect(await checkFigures(secondClient)).toEqual(reference);
     expect(await readFacts(rebuilt)).toEqual(await readFacts(first));
   }, 240_000);

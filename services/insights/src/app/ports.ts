@@ -1,4 +1,5 @@
-import type { FactKind, FactTypes, FactUpdate } from '../domain/rules';
+import type { FactKind, FactTypes } from '../domain/rules';
+import type { FactChange, StoredFactState } from '../domain/rules/fold';
 
 /** A query condition in the store's language (the MongoDB subset FerretDB 1.24 serves). */
 export type Condition = Record<string, unknown>;
@@ -29,8 +30,14 @@ export interface SumRow {
 export type StoredFact<K extends FactKind> = FactTypes[K] & { _id: string };
 
 export interface FactStore {
-  /** Merges one event into one fact (compare-and-set on the document); false when nothing changed. */
-  apply(update: FactUpdate): Promise<boolean>;
+  /** The stored facts of these ids, by `factKey`: one read per kind of fact. */
+  readFacts(ids: ReadonlyMap<FactKind, readonly string[]>): Promise<Map<string, StoredFactState>>;
+  /**
+   * Writes changed facts, each only if its stored revision is still the one it was folded over (an
+   * insert where it was 0): at most one insert and one update command per kind of fact. Returns the
+   * `factKey`s whose write may have lost to another writer (to read and fold again).
+   */
+  writeFacts(changes: readonly FactChange[]): Promise<string[]>;
   sum(query: SumQuery): Promise<SumRow[]>;
   find<K extends FactKind>(kind: K, match: Condition): Promise<StoredFact<K>[]>;
 }

@@ -21,7 +21,7 @@ const indexes: Partial<Record<FactKind, Record<string, 1>[]>> = {
  * One fact per document, in one collection per kind. The schema declares the key and the revision
  * the compare-and-set merge relies on; the rest of a fact is what its reducer in `domain/facts`
  * returns (canonical form), so the schema lets it through (`strict: false`) rather than repeat each
- * reducer's shape. The merge runs for every event and writes through the model's collection (ADR 0010).
+ * reducer's shape. The batch merge reads and writes through the model's collection (ADR 0010).
  */
 export const factSchema = (kind: FactKind) => {
   const schema = new mongoose.Schema(

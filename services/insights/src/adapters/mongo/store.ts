@@ -1,9 +1,8 @@
-import { isDeepStrictEqual } from 'node:util';
 import { createModelIndexes } from '@lienket/eventbus';
 import type mongoose from 'mongoose';
 import type { Condition, FactStore, StoredFact, SumQuery, SumRow } from '../../app/ports';
-import { canonical } from '../../domain/facts';
-import { type FactKind, type FactUpdate, factKinds } from '../../domain/rules';
+import { type FactKind, factKinds } from '../../domain/rules';
+import { type FactChange, factKey, type StoredFactState } from '../../domain/rules/fold';
 
 import { factCollection, factModels } from './models';
 
@@ -11,49 +10,95 @@ type FactDocument = { _id: string; rev: number } & Record<string, unknown>;
 
 export { factCollection } from './models';
 
-/** Merges that lost a compare-and-set this many times in a row give up (the consumer retries the event). */
-const MAX_ATTEMPTS = 25;
-
 /** Builds the indexes the fact models' schemas declare. */
 export async function ensureFactIndexes(connection: mongoose.Connection): Promise<void> {
   await createModelIndexes(Object.values(factModels(connection)));
 }
 
+/** Write errors of an unordered insert, when every one of them is a duplicate key (else undefined). */
+function duplicateKeyIndexes(error: unknown): number[] | undefined {
+  const e = error as {
+    code?: number;
+    writeErrors?: { index: number; code: number }[] | { index: number; code: number };
+  };
+  const list =
+    e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+  if (list.length === 0 || list.some((w) => w.code !== 11000)) return undefined;
+  return list.map((w) => w.index);
+}
+
 /**
- * Facts in one collection per kind. A merge reads the document, reduces, and writes it back only
- * if its revision is unchanged (insert for a new one: the unique _id decides between two racing
- * inserts); a lost race reads again. No transaction, no counter: FerretDB serves all of it.
+ * Facts in one collection per kind. A batch reads the facts it touches (one find per kind), folds
+ * its events over them in memory, and writes back only the changed ones, each only if its revision
+ * is unchanged (one unordered insert of new facts, whose unique _id decides between two racing
+ * inserts, and one unordered update of the others per kind); the caller reads and folds again what
+ * lost. No transaction, no counter: FerretDB serves all of it.
  */
 export function createMongoFactStore(connection: mongoose.Connection): FactStore {
   const models = factModels(connection);
-  // The merge runs for every consumed event: through the model's collection (ADR 0010).
+  // Reads and writes run for every consumed batch: through the model's collection (ADR 0010).
   const collection = (kind: FactKind) =>
     models[kind].collection as unknown as mongoose.mongo.Collection<FactDocument>;
 
   return {
-    async apply(update: FactUpdate): Promise<boolean> {
-      const facts = collection(update.kind);
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-        const stored = await facts.findOne({ _id: update.id });
-        const { _id, rev, ...current } = stored ?? { _id: update.id, rev: 0 };
-        const next = canonical(update.reduce(stored ? (current as never) : undefined)) as Record<
-          string,
-          unknown
-        >;
-        if (stored && isDeepStrictEqual(canonical(current), next)) return false;
-        if (!stored) {
-          try {
-            await facts.insertOne({ ...next, _id, rev: 1 });
-            return true;
-          } catch (error) {
-            if ((error as { code?: number }).code === 11000) continue;
-            throw error;
-          }
-        }
-        const result = await facts.replaceOne({ _id, rev }, { ...next, rev: rev + 1 });
-        if (result.matchedCount === 1) return true;
-      }
-      throw new Error(`fact ${update.kind}/${update.id}: too much contention`);
+    async readFacts(ids) {
+      const stored = new Map<string, StoredFactState>();
+      await Promise.all(
+        [...ids].map(async ([kind, keys]) => {
+          if (keys.length === 0) return;
+          for (const { _id, rev, ...fact } of await collection(kind)
+            .find({ _id: { $in: [...keys] } })
+            .toArray())
+            stored.set(factKey(kind, _id), { fact, rev });
+        }),
+      );
+      return stored;
+    },
+
+    async writeFacts(changes) {
+      const byKind = new Map<FactKind, FactChange[]>();
+      for (const change of changes) byKind.set(change.kind, [...(byKind.get(change.kind) ?? []), change]);
+      const lost: string[] = [];
+      await Promise.all(
+        [...byKind].map(async ([kind, list]) => {
+          const facts = collection(kind);
+          const created = list.filter((c) => c.rev === 0);
+          const changed = list.filter((c) => c.rev > 0);
+          const inserting = async () => {
+            if (created.length === 0) return;
+            try {
+              await facts.insertMany(
+                created.map((c) => ({ ...(c.fact as object), _id: c.id, rev: 1 })),
+                { ordered: false },
+              );
+            } catch (error) {
+              const refused = duplicateKeyIndexes(error);
+              if (!refused) throw error;
+              for (const index of refused) {
+                const c = created[index];
+                if (c) lost.push(factKey(kind, c.id));
+              }
+            }
+          };
+          const replacing = async () => {
+            if (changed.length === 0) return;
+            const result = await facts.bulkWrite(
+              changed.map((c) => ({
+                replaceOne: {
+                  filter: { _id: c.id, rev: c.rev },
+                  replacement: { ...(c.fact as object), rev: c.rev + 1 },
+                },
+              })),
+              { ordered: false },
+            );
+            // The result does not say which one missed: all of them are read and folded again, and
+            // those that were written fold to no change.
+            if (result.matchedCount < changed.length) lost.push(...changed.map((c) => factKey(kind, c.id)));
+          };
+          await Promise.all([inserting(), replacing()]);
+        }),
+      );
+      return lost;
     },
 
     async sum(q: SumQuery): Promise<SumRow[]> {
