@@ -1,5 +1,12 @@
-import { registryServiceV1 as api, Events, registryEventsV1, registryV1, Topics } from '@lienket/contracts';
-import { headerText } from '@lienket/eventbus';
+import {
+  registryServiceV1 as api,
+  Events,
+  matchmakingEventsV1,
+  registryEventsV1,
+  registryV1,
+  Topics,
+} from '@lienket/contracts';
+import { createEventPublisher, encodeEvent, headerText } from '@lienket/eventbus';
 import {
   type Actor,
   AppError,
@@ -387,6 +394,58 @@ describe('contacts', () => {
       kind: 'PERMISSION_DENIED',
       code: 'CONTACT_NOT_RELEASED',
     });
+  });
+});
+
+describe('established matches (the linkages consumer, on batches)', () => {
+  it('release each contact to the other party once, however often the batch is delivered', async () => {
+    const buyer = await register({ provinceCode: '31' });
+    const supplier = await register({ provinceCode: '01' });
+    const publisher = await createEventPublisher({
+      kafka: infra.kafka,
+      source: '/lienket/matchmaking',
+      topicPrefix: infra.topicPrefix,
+      log: infra.log,
+    });
+    try {
+      const linkage = (proposalId: string) =>
+        encodeEvent(
+          Events.linkageEstablished,
+          matchmakingEventsV1.LinkageEstablished.fromPartial({
+            proposalId,
+            buyerEnterpriseId: buyer.id,
+            supplierEnterpriseId: supplier.id,
+          }),
+          { id: `linkage-${proposalId}`, source: '/lienket/matchmaking', key: proposalId, time: new Date() },
+        );
+      // The same events three times (a relay re-run, a replay), in one produce: one batch.
+      const events = [linkage('m-batch-1'), linkage('m-batch-2')];
+      await publisher.publishEncoded([...events, ...events, ...events]);
+      const grants = infra.db.collection('contact_grants');
+      await waitFor(
+        async () => (await grants.countDocuments({ matchId: { $in: ['m-batch-1', 'm-batch-2'] } })) === 4,
+        {
+          what: 'the grants of both matches',
+        },
+      );
+      const contact = await client.getContact(
+        { enterpriseId: supplier.id, matchId: 'm-batch-1' },
+        as(firm(buyer.id)),
+      );
+      expect(contact.contact?.phone).toBe('0987654321');
+      await expect(
+        client.getContact({ enterpriseId: buyer.id, matchId: 'm-batch-1' }, as(firm('another'))),
+      ).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+      // Delivered again later (a crash before the commit): nothing changes.
+      const before = await grants.find({ matchId: 'm-batch-1' }).sort({ _id: 1 }).toArray();
+      await publisher.publishEncoded([linkage('m-batch-1'), linkage('m-batch-3')]);
+      await waitFor(async () => (await grants.countDocuments({ matchId: 'm-batch-3' })) === 2, {
+        what: 'the grants of the match after the replay',
+      });
+      expect(await grants.find({ matchId: 'm-batch-1' }).sort({ _id: 1 }).toArray()).toEqual(before);
+    } finally {
+      await publisher.disconnect();
+    }
   });
 });
 

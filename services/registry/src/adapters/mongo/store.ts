@@ -2,6 +2,7 @@ import {
   createModelIndexes,
   insertOptions,
   type OutboxEntry,
+  onlyDuplicateKeys,
   outboxFields,
   withOutbox,
   withoutOutboxFields,
@@ -373,30 +374,42 @@ export async function ensureRegistryIndexes(connection: mongoose.Connection): Pr
   await createModelIndexes(Object.values(registryModels(connection)));
 }
 
-/** Records that each side of an established match may read the other's contact for that match. */
+/**
+ * Records that each side of these established matches may read the other's contact for that match:
+ * one unordered bulk upsert keyed by match, grantee and enterprise (a replay changes nothing).
+ */
 export async function grantContacts(
   connection: mongoose.Connection,
-  linkage: { proposalId: string; buyerEnterpriseId: string; supplierEnterpriseId: string },
+  linkages: readonly { proposalId: string; buyerEnterpriseId: string; supplierEnterpriseId: string }[],
 ): Promise<void> {
+  if (linkages.length === 0) return;
   const grants = registryModels(connection).contactGrants;
-  const { proposalId, buyerEnterpriseId: buyer, supplierEnterpriseId: supplier } = linkage;
-  await grants.bulkWrite(
-    [
-      [buyer, supplier],
-      [supplier, buyer],
-    ].map(([grantee, enterprise]) => ({
-      updateOne: {
-        filter: { _id: `${proposalId}:${grantee}:${enterprise}` },
-        update: {
-          $setOnInsert: {
-            enterpriseId: enterprise as string,
-            granteeId: grantee as string,
-            matchId: proposalId,
-            at: new Date(),
+  const at = new Date();
+  try {
+    await grants.bulkWrite(
+      linkages.flatMap(({ proposalId, buyerEnterpriseId: buyer, supplierEnterpriseId: supplier }) =>
+        [
+          [buyer, supplier],
+          [supplier, buyer],
+        ].map(([grantee, enterprise]) => ({
+          updateOne: {
+            filter: { _id: `${proposalId}:${grantee}:${enterprise}` },
+            update: {
+              $setOnInsert: {
+                enterpriseId: enterprise as string,
+                granteeId: grantee as string,
+                matchId: proposalId,
+                at,
+              },
+            },
+            upsert: true,
           },
-        },
-        upsert: true,
-      },
-    })),
-  );
+        })),
+      ),
+      { ordered: false },
+    );
+  } catch (error) {
+    // Two members upserting the same grant at once: the other one inserted it.
+    if (!onlyDuplicateKeys(error)) throw error;
+  }
 }
