@@ -1,5 +1,5 @@
 import { type Actor, AppError, anonymous } from '@lienket/platform';
-import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 
 export type Role = 'enterprise' | 'province' | 'analyst' | 'admin';
 export const roles: readonly Role[] = ['enterprise', 'province', 'analyst', 'admin'];
@@ -20,6 +20,11 @@ export interface AuthOptions {
   devSecret?: string | undefined;
   issuer: string;
   audience: string;
+  /**
+   * `iss` of development tokens: `issuer` when no JWKS is configured; beside a JWKS (whose tokens carry
+   * the provider's issuer) `lienket-dev`, what `npm run token` and the seed sign with.
+   */
+  devIssuer?: string | undefined;
   /** How long a verified token is trusted without checking it again (never past its expiry); 0: always check. */
   cacheMs?: number;
   cacheEntries?: number;
@@ -28,35 +33,63 @@ export interface AuthOptions {
 const unauthenticated = (message: string, messageVi: string) =>
   new AppError('UNAUTHENTICATED', message, { code: 'INVALID_TOKEN', messageVi });
 
-/** Verifies bearer tokens against a JWKS (any OIDC provider) or a local development secret. */
+/** The development tokens' issuer when a JWKS is configured too (AuthOptions.devIssuer). */
+export const DEV_ISSUER = 'lienket-dev';
+
+/**
+ * Verifies bearer tokens against a JWKS (any OIDC provider), a local development secret, or both: with
+ * both, an HS256 token is a development token (checked with the secret and its own issuer) and any other
+ * is checked against the JWKS, so the portal's signed-in people, the tests and the CLI all get in. A
+ * deployment that sets only the JWKS accepts only its provider's tokens.
+ */
 export function createVerifier(options: AuthOptions) {
-  const key = options.jwksUrl
-    ? createRemoteJWKSet(new URL(options.jwksUrl))
-    : options.devSecret
-      ? new TextEncoder().encode(options.devSecret)
-      : undefined;
+  const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  const secret = options.devSecret ? new TextEncoder().encode(options.devSecret) : undefined;
+  const devIssuer = options.devIssuer ?? (jwks ? DEV_ISSUER : options.issuer);
   // Tokens already verified, until they expire (at most `cacheMs`): a client sends the same token
   // with every request, and checking its signature each time was a quarter of a cheap request's cost.
   // Only successes are kept; the oldest go first beyond `cacheEntries`.
   const verified = new Map<string, { actor: Actor; until: number }>();
   const cacheMs = options.cacheMs ?? 60_000;
   const cacheEntries = options.cacheEntries ?? 10_000;
+
+  async function check(token: string): Promise<LienKetClaims> {
+    let development = false;
+    try {
+      development = decodeProtectedHeader(token).alg === 'HS256';
+    } catch {
+      // not a JWS: refused below like any token that does not verify
+    }
+    if (development && secret) {
+      const { payload } = await jwtVerify<LienKetClaims>(token, secret, {
+        issuer: devIssuer,
+        audience: options.audience,
+        algorithms: ['HS256'],
+      });
+      return payload;
+    }
+    if (!jwks) throw new Error('no key for this token');
+    const { payload } = await jwtVerify<LienKetClaims>(token, jwks, {
+      issuer: options.issuer,
+      audience: options.audience,
+    });
+    return payload;
+  }
+
   return async function verify(authorization: string | undefined): Promise<Actor> {
     if (!authorization) return anonymous;
     const [scheme, token] = authorization.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token)
       throw unauthenticated('Use "Authorization: Bearer <token>"', 'Dùng "Authorization: Bearer <token>"');
-    if (!key) throw unauthenticated('No token issuer is configured', 'Chưa cấu hình nơi cấp token');
+    if (!jwks && !secret)
+      throw unauthenticated('No token issuer is configured', 'Chưa cấu hình nơi cấp token');
     const now = Date.now();
     const known = verified.get(token);
     if (known && known.until > now) return known.actor;
     if (known) verified.delete(token);
     let payload: LienKetClaims;
     try {
-      ({ payload } = await jwtVerify<LienKetClaims>(token, key as never, {
-        issuer: options.issuer,
-        audience: options.audience,
-      }));
+      payload = await check(token);
     } catch (error) {
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
       throw expired

@@ -1,5 +1,7 @@
-import { SignJWT } from 'jose';
-import { createVerifier, issueDevToken } from './auth';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createVerifier, DEV_ISSUER, issueDevToken } from './auth';
 
 const devSecret = 'a-development-secret-of-32-characters!';
 const options = { issuer: 'lienket-dev', audience: 'lienket-api', devSecret };
@@ -49,5 +51,58 @@ describe('the bearer token verifier', () => {
     for (const token of tokens) await verify(`Bearer ${token}`);
     // Still verified correctly after the oldest was dropped.
     expect((await verify(`Bearer ${tokens[0]}`)).subject).toBe('a');
+  });
+
+  describe('with a JWKS and a development secret both configured', () => {
+    const issuer = 'http://127.0.0.1:8090';
+    let server: Server;
+    let jwksUrl: string;
+    let privateKey: CryptoKey;
+
+    beforeAll(async () => {
+      const pair = await generateKeyPair('RS256');
+      privateKey = pair.privateKey;
+      const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+      server = createServer((_request, response) => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ keys: [jwk] }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const providerToken = (claims: Record<string, unknown>, tokenIssuer = issuer) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(tokenIssuer)
+        .setAudience('lienket-api')
+        .setSubject('account-1')
+        .setExpirationTime('5m')
+        .sign(privateKey);
+
+    it("accepts the provider's tokens and the development tokens, each under its own issuer", async () => {
+      const verify = createVerifier({ jwksUrl, devSecret, issuer, audience: 'lienket-api' });
+      const fromProvider = await providerToken({ role: 'province', province_code: '19' });
+      expect(await verify(`Bearer ${fromProvider}`)).toMatchObject({ role: 'province', provinceCode: '19' });
+      const dev = await issueDevToken({ ...options, issuer: DEV_ISSUER }, { sub: 'cli', role: 'analyst' });
+      expect(await verify(`Bearer ${dev}`)).toMatchObject({ role: 'analyst', subject: 'cli' });
+    });
+
+    it('refuses a development token under the provider’s issuer and a provider token under another', async () => {
+      const verify = createVerifier({ jwksUrl, devSecret, issuer, audience: 'lienket-api' });
+      const devAsProvider = await issueDevToken({ ...options, issuer }, { sub: 'x', role: 'admin' });
+      await expect(verify(`Bearer ${devAsProvider}`)).rejects.toThrow('The token is not valid for this API');
+      const elsewhere = await providerToken({ role: 'admin' }, 'https://elsewhere.example');
+      await expect(verify(`Bearer ${elsewhere}`)).rejects.toThrow('The token is not valid for this API');
+    });
+
+    it('refuses development tokens when only the JWKS is configured', async () => {
+      const verify = createVerifier({ jwksUrl, issuer, audience: 'lienket-api' });
+      const dev = await issueDevToken({ ...options, issuer: DEV_ISSUER }, { sub: 'cli', role: 'admin' });
+      await expect(verify(`Bearer ${dev}`)).rejects.toThrow('The token is not valid for this API');
+      const fromProvider = await providerToken({ role: 'analyst' });
+      expect((await verify(`Bearer ${fromProvider}`)).role).toBe('analyst');
+    });
   });
 });

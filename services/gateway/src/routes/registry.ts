@@ -28,9 +28,10 @@ export function registryRoutes({ registry }: ServiceClients) {
       creates: { id: '/enterprise/id', params: ['enterpriseId'] },
       unprocessable:
         "The tax code's check digit is wrong (mod 11 over weighted digits: no pattern states it)",
-      summary: 'Register an enterprise (an officer: of its own province)',
+      // A new establishment signs up through the identity service; the registry refuses enterprise tokens here.
+      summary: 'Register an enterprise (an officer: of its own province; establishments sign up themselves)',
       tag: 'registry',
-      callers: ['enterprise', 'province', 'admin'],
+      callers: ['province', 'admin'],
       body: message(`${R}.EnterpriseInput`, reg.EnterpriseInput),
       bodyField: 'enterprise',
       response: message(`${R}.RegisterEnterpriseResponse`, reg.RegisterEnterpriseResponse),
