@@ -79,7 +79,62 @@ async function stopAll(code) {
   process.exit(code);
 }
 
-/** Where the API lives and a development token per role (unless a real identity provider is set). */
+/**
+ * The platform's own identity service signs people in (the gateway verifies its tokens by JWKS), unless
+ * AUTH_JWKS_URL names another provider. Development tokens stay valid beside it (tests, CLI, seed).
+ */
+const identityIssuer = (services) => {
+  const identity = services.find((s) => s.name === 'identity');
+  return identity && !process.env.AUTH_JWKS_URL ? `http://127.0.0.1:${identity.httpPort}` : undefined;
+};
+
+function envOf(service, services) {
+  const issuer = identityIssuer(services);
+  if (!issuer) return {};
+  if (service.name === 'gateway')
+    return { AUTH_JWKS_URL: `${issuer}/jwks`, AUTH_ISSUER: issuer, AUTH_AUDIENCE: 'lienket-api' };
+  if (service.name === 'identity') {
+    const gateway = services.find((s) => s.name === 'gateway');
+    const portal = gateway
+      ? [`http://127.0.0.1:${gateway.httpPort}`, `http://localhost:${gateway.httpPort}`]
+      : [];
+    return {
+      ISSUER: issuer,
+      ...(portal.length > 0
+        ? {
+            PORTAL_REDIRECT_URIS: portal.map((o) => `${o}/auth/callback`).join(','),
+            PORTAL_POST_LOGOUT_URIS: portal.map((o) => `${o}/`).join(','),
+          }
+        : {}),
+    };
+  }
+  return {};
+}
+
+/** The demo accounts identity's seed made (services/identity/src/seed.ts): logins and the password. */
+function signInLines(services) {
+  const issuer = identityIssuer(services);
+  const seedFile = join(root, 'services/identity/dist/seed.js');
+  if (!issuer || !existsSync(seedFile)) return [];
+  const { demoLogins, DEFAULT_DEMO_PASSWORD } = require(seedFile);
+  const gateway = services.find((s) => s.name === 'gateway');
+  const rows = [
+    ['ministry admin', demoLogins.ministryAdmin],
+    ['province admin', `${demoLogins.provinceAdmin}   (Thái Nguyên)`],
+    ['province officer', `${demoLogins.provinceOfficer}   (Thái Nguyên)`],
+    ['analyst', demoLogins.analyst],
+    ['cooperative', `${demoLogins.cooperative}   (a cooperative of Thái Nguyên, owner)`],
+  ];
+  return [
+    '',
+    `  Sign in         http://127.0.0.1:${gateway?.httpPort ?? 8080}/  →  "Đăng nhập" (identity: ${issuer})`,
+    `  Demo password   ${process.env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD}   (every demo account)`,
+    ...rows.map(([role, login]) => `    ${role.padEnd(17)} ${login}`),
+    '  New establishments sign up from the portal ("Đăng ký").',
+  ];
+}
+
+/** Where the API lives, how to sign in, and a development token per role (unless a real identity provider is set). */
 async function gatewayLines(services) {
   const gateway = services.find((s) => s.name === 'gateway');
   if (!gateway) return '';
@@ -88,9 +143,10 @@ async function gatewayLines(services) {
     '',
     `  API             ${url}/v1   (OpenAPI ${url}/openapi.json, docs ${url}/docs)`,
     `  Events          ${url}/v1/events/stream   (AsyncAPI ${url}/asyncapi.json)`,
+    ...signInLines(services),
   ];
   if (!process.env.AUTH_JWKS_URL) {
-    lines.push('', '  Development tokens (12 h; Authorization: Bearer <token>):');
+    lines.push('', '  Development tokens for scripts and the CLI (12 h; Authorization: Bearer <token>):');
     for (const claims of [
       { sub: 'dev-admin', role: 'admin' },
       { sub: 'dev-analyst', role: 'analyst' },
@@ -145,6 +201,33 @@ async function seedFirstRun(services) {
   }
 }
 
+/** Identity's demo accounts, one per role (services/identity/src/seed.ts), on the first run. */
+async function seedIdentity(services, infra) {
+  const identity = services.find((s) => s.name === 'identity');
+  const registry = services.find((s) => s.name === 'registry');
+  const seedFile = join(root, 'services/identity/dist/seed.js');
+  if (!identityIssuer(services) || !registry || !existsSync(seedFile)) return;
+  seeding = spawn(process.execPath, [seedFile, '--if-empty'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      MONGO_URL: infra.mongoUrl,
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      REGISTRY_ADDR: `127.0.0.1:${registry.grpcPort}`,
+      GRPC_PORT: String(identity.grpcPort),
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const code = await new Promise((resolveExit) =>
+    seeding.once('exit', (c, signal) => resolveExit(c ?? signal)),
+  );
+  if (code !== 0 && !stopping)
+    process.stderr.write(
+      `      the demo accounts were not seeded (${code}); retry: node services/identity/dist/seed.js --if-empty\n`,
+    );
+}
+
 async function main() {
   const services = discoverServices();
   const withSeed = seedWanted(services);
@@ -177,6 +260,7 @@ async function main() {
           GRPC_PORT: String(service.grpcPort),
           ...(process.env.AUTH_JWKS_URL ? {} : { AUTH_DEV_SECRET: devSecret() }),
           ...(service.httpPort ? { HTTP_PORT: String(service.httpPort) } : {}),
+          ...envOf(service, services),
         },
       },
     );
@@ -203,6 +287,8 @@ async function main() {
     await seedFirstRun(services);
     if (stopping) return;
   }
+  await seedIdentity(services, infra);
+  if (stopping) return;
 
   n += 1;
   step(n, total, 'ready');
