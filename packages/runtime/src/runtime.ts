@@ -39,6 +39,16 @@ export interface ServiceRuntimeOptions {
   clientId?: string;
   /** False: no event publisher (a service that announces nothing and runs no `consume`). */
   publisher?: boolean;
+  /** What tests, drills and benchmarks change (a service passes its start options through). */
+  overrides?: StartOverrides;
+}
+
+/** The options a service's start function takes besides its config and logger. */
+export interface StartOverrides {
+  /** The service's clock (`runtime.clock`); the system clock by default. */
+  clock?: () => Date;
+  /** False creates the outbox relay without starting it (tests of a crash between write and publish). */
+  relay?: boolean;
 }
 
 export interface ConsumeOptions {
@@ -55,11 +65,6 @@ export interface ConsumeOptions {
   onProgress?: (topic: string, partition: number, offset: string) => void;
   /** Events per slice of a Kafka batch (500 by default): one dedupe read and write, one commit each. */
   maxBatchEvents?: number;
-}
-
-export interface RelayOptions {
-  /** False creates the relay without starting it (tests of a crash between write and publish). */
-  start?: boolean;
 }
 
 /** What a caller (main.ts, a test, a drill) holds of a started service. */
@@ -84,14 +89,16 @@ export interface ServiceRuntime {
   /** Publishes events and dead letters; throws when started with `publisher: false`. */
   readonly publisher: EventPublisher;
   readonly metricsPort: number;
+  /** The clock use cases decide with (`overrides.clock`, else the system clock). */
+  readonly clock: () => Date;
   /** Everything started so far, in start order. */
   readonly parts: Stoppable[];
   /** The consumer group `group` (CONSUMER_GROUP by default) as Kafka knows it, with the topic prefix. */
   groupId(group?: string): string;
   /** Registers something the service started itself, to be stopped in reverse start order. */
   onStop(name: string, stop: () => Promise<void>): void;
-  /** The outbox relay over these collections, started unless `start: false`. */
-  relayOutbox(collections: string[], options?: RelayOptions): OutboxRelay;
+  /** The outbox relay over these collections, started unless `overrides.relay` is false. */
+  relayOutbox(collections: string[]): OutboxRelay;
   /**
    * Starts a batch consumer (`onBatch` and `on` subscriptions of @lienket/eventbus: dedupe, retries,
    * dead letters, offsets committed after each batch's effects) and resolves once it runs.
@@ -192,10 +199,11 @@ export async function startServiceRuntime(options: ServiceRuntimeOptions): Promi
         return publisherOrThrow();
       },
       metricsPort: metrics.port,
+      clock: options.overrides?.clock ?? (() => new Date()),
       parts,
       groupId: (group = config.CONSUMER_GROUP) => prefix + group,
       onStop,
-      relayOutbox(collections, { start = true } = {}) {
+      relayOutbox(collections) {
         const relay = createOutboxRelay({
           db,
           collections,
@@ -203,7 +211,7 @@ export async function startServiceRuntime(options: ServiceRuntimeOptions): Promi
           log,
           pollIntervalMs: config.RELAY_POLL_MS,
         });
-        if (start) relay.start();
+        if (options.overrides?.relay !== false) relay.start();
         onStop('relay', () => relay.stop());
         return relay;
       },

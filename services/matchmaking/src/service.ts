@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@lienket/contracts';
 import { normaliseWeights } from '@lienket/matching';
 import type { Logger } from '@lienket/platform';
-import { startServiceRuntime } from '@lienket/runtime';
+import { type StartOverrides, startServiceRuntime } from '@lienket/runtime';
 import { makeMatchmakingGrpc } from './adapters/grpc/matchmaking-grpc';
 import {
   actionSubscriptions,
@@ -23,18 +23,19 @@ const topics = [
   Topics.matchmakingDemand,
 ];
 
-export interface StartOptions {
-  clock?: () => Date;
-}
-
 /** Wires matchmaking; main.ts runs it, integration tests start it in-process. */
-export async function startMatchmaking(config: MatchmakingConfig, log: Logger, options: StartOptions = {}) {
+export async function startMatchmaking(
+  config: MatchmakingConfig,
+  log: Logger,
+  overrides: StartOverrides = {},
+) {
   const runtime = await startServiceRuntime({
     name: 'matchmaking',
     config,
     log,
     topics,
     clientId: `lienket-matchmaking-${config.INSTANCE_ID}`,
+    overrides,
   });
   const { connection } = runtime;
   await ensureMatchmakingIndexes(connection);
@@ -42,7 +43,7 @@ export async function startMatchmaking(config: MatchmakingConfig, log: Logger, o
 
   const matchmaking = makeMatchmaking({
     store: createMatchmakingStore(connection),
-    clock: options.clock ?? (() => new Date()),
+    clock: runtime.clock,
     newId: () => randomUUID(),
     settings: {
       k: config.MATCH_TOP_K,

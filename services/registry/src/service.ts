@@ -1,10 +1,15 @@
-import { Topics } from '@lienket/contracts';
+import { Events, Topics } from '@lienket/contracts';
+import { on } from '@lienket/eventbus';
 import { type Logger, uuidv7 } from '@lienket/platform';
 import { regionOf } from '@lienket/reference';
-import { startServiceRuntime } from '@lienket/runtime';
+import { type StartOverrides, startServiceRuntime } from '@lienket/runtime';
 import { makeRegistryGrpc } from './adapters/grpc/registry-grpc';
-import { linkageSubscriptions } from './adapters/kafka/linkages';
-import { createMongoRegistryStore, ensureRegistryIndexes, outboxCollections } from './adapters/mongo/store';
+import {
+  createMongoRegistryStore,
+  ensureRegistryIndexes,
+  grantContacts,
+  outboxCollections,
+} from './adapters/mongo/store';
 import { makeRegistry } from './app/registry';
 import type { RegistryConfig } from './config';
 import { defaultPostingRules } from './domain/postings';
@@ -18,22 +23,16 @@ const topics = [
   Topics.matchmakingProposal,
 ];
 
-export interface StartOptions {
-  clock?: () => Date;
-  /** False starts no outbox relay (tests of a crash between write and publish). */
-  relay?: boolean;
-}
-
 /** Wires the registry from its config; main.ts runs it, integration tests start it in-process. */
-export async function startRegistry(config: RegistryConfig, log: Logger, options: StartOptions = {}) {
-  const runtime = await startServiceRuntime({ name: 'registry', config, log, topics });
+export async function startRegistry(config: RegistryConfig, log: Logger, overrides: StartOverrides = {}) {
+  const runtime = await startServiceRuntime({ name: 'registry', config, log, topics, overrides });
   const { connection } = runtime;
   await ensureRegistryIndexes(connection);
-  const relay = runtime.relayOutbox(outboxCollections, { start: options.relay !== false });
+  const relay = runtime.relayOutbox(outboxCollections);
 
   const registry = makeRegistry({
     store: createMongoRegistryStore(connection, (code) => regionOf(code) ?? ''),
-    clock: options.clock ?? (() => new Date()),
+    clock: runtime.clock,
     newId: () => uuidv7(),
     rules: { ...defaultPostingRules, maxOpenPostings: config.MAX_OPEN_POSTINGS },
     source: runtime.source,
@@ -43,7 +42,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, options
   // Established matches release each party's contact to the other (and to nobody else).
   await runtime.consume({
     name: 'linkages',
-    subscriptions: linkageSubscriptions(connection),
+    subscriptions: [on(Events.linkageEstablished, (payload) => grantContacts(connection, payload))],
   });
 
   runtime.every('expiry', config.EXPIRY_INTERVAL_MS, async (jobLog) => {

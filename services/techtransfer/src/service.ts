@@ -1,6 +1,6 @@
 import { Topics } from '@lienket/contracts';
 import { type Logger, uuidv7 } from '@lienket/platform';
-import { startServiceRuntime } from '@lienket/runtime';
+import { type StartOverrides, startServiceRuntime } from '@lienket/runtime';
 import { makeTechTransferGrpc } from './adapters/grpc/techtransfer-grpc';
 import { registrySubscriptions } from './adapters/kafka/consumers';
 import {
@@ -22,23 +22,21 @@ const topics = [
   Topics.registryNeed,
 ];
 
-export interface StartOptions {
-  clock?: () => Date;
-  /** False starts no outbox relay. */
-  relay?: boolean;
-}
-
 /** Wires the service from its config; main.ts runs it, integration tests start it in-process. */
-export async function startTechTransfer(config: TechTransferConfig, log: Logger, options: StartOptions = {}) {
-  const runtime = await startServiceRuntime({ name: 'techtransfer', config, log, topics });
+export async function startTechTransfer(
+  config: TechTransferConfig,
+  log: Logger,
+  overrides: StartOverrides = {},
+) {
+  const runtime = await startServiceRuntime({ name: 'techtransfer', config, log, topics, overrides });
   const { connection } = runtime;
   await ensureTechTransferIndexes(connection);
-  const relay = runtime.relayOutbox(outboxCollections, { start: options.relay !== false });
+  const relay = runtime.relayOutbox(outboxCollections);
 
   const store = createMongoTechTransferStore(connection);
   const techtransfer = makeTechTransfer({
     store,
-    clock: options.clock ?? (() => new Date()),
+    clock: runtime.clock,
     newId: () => uuidv7(),
     source: runtime.source,
     afterWrite: () => relay.notify(),
