@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, env, parseConfig } from './config';
+import { ConfigError, env, parseConfig, relayEnv, serviceEnv } from './config';
 
 const schema = z.object({
   GRPC_PORT: env.port(50051),
@@ -42,5 +42,36 @@ describe('parseConfig', () => {
 
   it('says when a required variable is not set', () => {
     expect(() => parseConfig(schema, { KAFKA_BROKERS: 'k:1' })).toThrow(/MONGO_URL: .*\(not set\)/);
+  });
+});
+
+describe('serviceEnv', () => {
+  const schema = z.object({
+    ...serviceEnv({ name: 'registry', grpcPort: 50051, metricsPort: 9401 }),
+    ...relayEnv,
+    OWN: env.positiveInt(7),
+  });
+
+  it('gives every service the same variables, defaulted from its name and ports', () => {
+    expect(parseConfig(schema, { MONGO_URL: 'mongodb://m:27017', KAFKA_BROKERS: 'k:9092' })).toEqual({
+      GRPC_PORT: 50051,
+      METRICS_PORT: 9401,
+      MONGO_URL: 'mongodb://m:27017',
+      MONGO_DB: 'lienket_registry',
+      KAFKA_BROKERS: ['k:9092'],
+      KAFKA_TOPIC_PREFIX: '',
+      KAFKA_PARTITIONS: 6,
+      KAFKA_REPLICATION_FACTOR: 1,
+      CONSUMER_GROUP: 'lienket-registry',
+      LOG_LEVEL: 'info',
+      RELAY_POLL_MS: 250,
+      OWN: 7,
+    });
+  });
+
+  it('names a bad shared variable like any other', () => {
+    expect(() =>
+      parseConfig(schema, { MONGO_URL: 'mongodb://m', KAFKA_BROKERS: 'k:9092', CONSUMER_GROUP: '' }),
+    ).toThrow(/CONSUMER_GROUP: /);
   });
 });
