@@ -16,6 +16,13 @@ export interface ProjectedDemand {
   title: string;
 }
 
+/** The projected value of one document: the whole of it, or fields of it. */
+export type ProjectionWrite = { at: Date } & (
+  | { kind: 'supply'; id: string; state?: { supply: Supply; title: string }; patch?: Partial<Supply> }
+  | { kind: 'demand'; id: string; state?: { demand: Demand; title: string }; patch?: Partial<Demand> }
+  | { kind: 'party'; id: string; state?: { party: Party }; patch?: Partial<Party> }
+);
+
 export interface ProposalQuery {
   enterpriseId: string;
   provinceCode: string;
@@ -26,12 +33,11 @@ export interface ProposalQuery {
 
 export interface MatchmakingStore {
   // ---- projection (written by every instance, keyed by the event's time: replays change nothing)
-  projectSupply(supply: Supply, title: string, at: Date): Promise<void>;
-  projectDemand(demand: Demand, title: string, at: Date): Promise<void>;
-  projectParty(party: Party, at: Date): Promise<void>;
-  patchSupply(id: string, patch: Partial<Supply>, at: Date): Promise<void>;
-  patchDemand(id: string, patch: Partial<Demand>, at: Date): Promise<void>;
-  patchParty(id: string, patch: Partial<Party>, at: Date): Promise<void>;
+  /**
+   * Writes a batch of projection changes, at most one per document, in one bulk write per
+   * collection; each applies only where no newer event's change is stored.
+   */
+  projectMany(writes: readonly ProjectionWrite[]): Promise<void>;
   /** Every open supply and demand and every party (start-up). */
   loadProjection(): Promise<{ supplies: ProjectedSupply[]; demands: ProjectedDemand[]; parties: Party[] }>;
   findSupply(id: string): Promise<ProjectedSupply | undefined>;
@@ -50,11 +56,13 @@ export interface MatchmakingStore {
   listProposals(query: ProposalQuery): Promise<{ items: Proposal[]; total: number; nextCursor: string }>;
 
   // ---- outcomes and responsiveness
-  /** Records an outcome for a need once (e.g. DemandUnmet); false when it was already recorded. */
-  recordDemandOutcome(id: string, state: Record<string, unknown>, events: OutboxEntry[]): Promise<boolean>;
-  /** One proposal received per id given (an id may repeat). */
-  countReceived(enterpriseIds: string[]): Promise<void>;
-  countAnswered(enterpriseId: string): Promise<void>;
-  /** Share of proposals answered, per enterprise with enough received to tell. */
+  /** Records outcomes for needs once each (e.g. DemandUnmet), in one write; how many were new. */
+  recordDemandOutcomes(
+    items: readonly { id: string; state: Record<string, unknown>; events: OutboxEntry[] }[],
+  ): Promise<number>;
+  /**
+   * Share of the proposals it received that an enterprise answered (accepted or declined), per
+   * enterprise with enough received to tell; derived from the proposals themselves.
+   */
   responsiveness(): Promise<Map<string, number>>;
 }

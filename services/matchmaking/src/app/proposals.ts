@@ -56,11 +56,9 @@ export function makeProposalUseCases(ctx: MatchmakingContext) {
     // ---- commands ------------------------------------------------------------------------------
     async accept(actor: Actor, id: string): Promise<Proposal> {
       const side = sideOf(await loadProposal(id), actor);
-      let answered = false;
       const result = await changeProposal(id, (current, now) => {
         const { next, established, changed } = acceptProposal(current, side, now);
         if (!changed) return undefined;
-        answered = true;
         const events = [
           event(Events.matchAccepted, { proposalId: id, enterpriseId: actor.enterpriseId, side }, id, now),
         ];
@@ -88,7 +86,6 @@ export function makeProposalUseCases(ctx: MatchmakingContext) {
         }
         return { next, events };
       });
-      if (answered) await store.countAnswered(actor.enterpriseId);
       return result;
     },
     async decline(actor: Actor, id: string, reason: string): Promise<Proposal> {
@@ -104,7 +101,6 @@ export function makeProposalUseCases(ctx: MatchmakingContext) {
           ),
         ],
       }));
-      await store.countAnswered(actor.enterpriseId);
       return result;
     },
 

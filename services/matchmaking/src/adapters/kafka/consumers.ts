@@ -1,8 +1,10 @@
 import { Events, Topics } from '@lienket/contracts';
-import { type HandlerContext, on, type Subscription } from '@lienket/eventbus';
+import { type BatchEvent, type BatchEventOf, isEvent, onBatch, type Subscription } from '@lienket/eventbus';
 import type { Logger } from '@lienket/platform';
 import type { Kafka } from 'kafkajs';
 import type { Matchmaking } from '../../app/matchmaking';
+import type { RegistryChange } from '../../app/projection';
+import type { RegistryAction } from '../../app/propose-matches';
 
 const registryTopics = [Topics.registryEnterprise, Topics.registryCapability, Topics.registryNeed];
 
@@ -82,70 +84,114 @@ export function createIndexProgress(kafka: Kafka, topicPrefix: string, log: Logg
 export const indexGroup = (consumerGroup: string, instanceId: string) =>
   `${consumerGroup}-index-${instanceId}`;
 
-/** Every instance: all registry events into its own index (own consumer group). */
+/** The registry events the index reads. */
+const indexedEvents = [
+  Events.enterpriseRegistered,
+  Events.enterpriseUpdated,
+  Events.enterpriseVerified,
+  Events.enterpriseRejected,
+  Events.leadFirmDesignated,
+  Events.capabilityPosted,
+  Events.capabilityWithdrawn,
+  Events.capabilityExpired,
+  Events.capabilityRenewed,
+  Events.needPosted,
+  Events.needClosed,
+  Events.needFulfilled,
+  Events.needExpired,
+] as const;
+
+/** What one registry event changes in the projection (none for an event without its entity). */
+function registryChangeOf(e: BatchEventOf<(typeof indexedEvents)[number]>): RegistryChange[] {
+  const at = e.time;
+  if (isEvent(e, Events.enterpriseRegistered) || isEvent(e, Events.enterpriseUpdated))
+    return e.payload.enterprise ? [{ kind: 'enterprise', enterprise: e.payload.enterprise, at }] : [];
+  if (isEvent(e, Events.enterpriseVerified))
+    return [{ kind: 'partyPatch', id: e.payload.enterpriseId, patch: { verified: true }, at }];
+  if (isEvent(e, Events.enterpriseRejected))
+    return [{ kind: 'partyPatch', id: e.payload.enterpriseId, patch: { verified: false }, at }];
+  if (isEvent(e, Events.leadFirmDesignated))
+    return [{ kind: 'partyPatch', id: e.payload.enterpriseId, patch: { leadFirm: e.payload.leadFirm }, at }];
+  if (isEvent(e, Events.capabilityPosted))
+    return e.payload.capability ? [{ kind: 'capability', capability: e.payload.capability, at }] : [];
+  if (isEvent(e, Events.capabilityWithdrawn) || isEvent(e, Events.capabilityExpired))
+    return [{ kind: 'capabilityPatch', id: e.payload.capabilityId, patch: { open: false }, at }];
+  if (isEvent(e, Events.capabilityRenewed))
+    return [
+      {
+        kind: 'capabilityPatch',
+        id: e.payload.capabilityId,
+        patch: { validUntil: e.payload.validUntil ?? new Date(0) },
+        at,
+      },
+    ];
+  if (isEvent(e, Events.needPosted))
+    return e.payload.need ? [{ kind: 'need', need: e.payload.need, at }] : [];
+  if (isEvent(e, Events.needClosed) || isEvent(e, Events.needFulfilled) || isEvent(e, Events.needExpired))
+    return [{ kind: 'needPatch', id: e.payload.needId, patch: { open: false }, at }];
+  return [];
+}
+
+/**
+ * Every instance: all registry events into its own index (own consumer group), a batch at a time:
+ * applied in order in memory, then the projection written once (one bulk write per collection).
+ * The writes are guarded by event time, so a redelivered batch changes nothing (`idempotent`).
+ */
 export function indexSubscriptions(matchmaking: Matchmaking): Subscription[] {
-  const { projection } = matchmaking;
-  const at = (time: Date) => time;
   return [
-    on(Events.enterpriseRegistered, async (p, { event }) => {
-      if (p.enterprise) await projection.enterprise(p.enterprise, at(event.time));
+    onBatch(indexedEvents, (events) => matchmaking.applyRegistryChanges(events.flatMap(registryChangeOf)), {
+      idempotent: true,
     }),
-    on(Events.enterpriseUpdated, async (p, { event }) => {
-      if (p.enterprise) await projection.enterprise(p.enterprise, at(event.time));
-    }),
-    on(Events.enterpriseVerified, (p, { event }) =>
-      projection.partyPatch(p.enterpriseId, { verified: true }, event.time),
-    ),
-    on(Events.enterpriseRejected, (p, { event }) =>
-      projection.partyPatch(p.enterpriseId, { verified: false }, event.time),
-    ),
-    on(Events.leadFirmDesignated, (p, { event }) =>
-      projection.partyPatch(p.enterpriseId, { leadFirm: p.leadFirm }, event.time),
-    ),
-    on(Events.capabilityPosted, async (p, { event }) => {
-      if (p.capability) await projection.capabilityPosted(p.capability, event.time);
-    }),
-    on(Events.capabilityWithdrawn, (p, { event }) =>
-      projection.capabilityPatch(p.capabilityId, { open: false }, event.time),
-    ),
-    on(Events.capabilityExpired, (p, { event }) =>
-      projection.capabilityPatch(p.capabilityId, { open: false }, event.time),
-    ),
-    on(Events.capabilityRenewed, (p, { event }) =>
-      projection.capabilityPatch(p.capabilityId, { validUntil: p.validUntil ?? new Date(0) }, event.time),
-    ),
-    on(Events.needPosted, async (p, { event }) => {
-      if (p.need) await projection.needPosted(p.need, event.time);
-    }),
-    on(Events.needClosed, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
-    on(Events.needFulfilled, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
-    on(Events.needExpired, (p, { event }) => projection.needPatch(p.needId, { open: false }, event.time)),
   ];
 }
 
-/** One member of the shared group per partition: turns postings into proposals, once. */
+/** The registry events the action consumer acts on. */
+const actedOn = [
+  Events.needPosted,
+  Events.capabilityPosted,
+  Events.capabilityWithdrawn,
+  Events.capabilityExpired,
+  Events.needClosed,
+  Events.needFulfilled,
+  Events.needExpired,
+] as const;
+
+function actionOf(e: BatchEventOf<(typeof actedOn)[number]>): RegistryAction {
+  if (isEvent(e, Events.needPosted)) return { kind: 'needPosted', needId: e.payload.need?.id ?? '' };
+  if (isEvent(e, Events.capabilityPosted))
+    return { kind: 'capabilityPosted', capabilityId: e.payload.capability?.id ?? '' };
+  if (isEvent(e, Events.capabilityWithdrawn))
+    return { kind: 'capabilityClosed', capabilityId: e.payload.capabilityId, reason: 'capability_withdrawn' };
+  if (isEvent(e, Events.capabilityExpired))
+    return { kind: 'capabilityClosed', capabilityId: e.payload.capabilityId, reason: 'capability_expired' };
+  if (isEvent(e, Events.needClosed))
+    return { kind: 'needClosed', needId: e.payload.needId, reason: 'need_closed' };
+  if (isEvent(e, Events.needFulfilled))
+    return { kind: 'needClosed', needId: e.payload.needId, reason: 'need_fulfilled' };
+  // NeedClosed, NeedFulfilled and NeedExpired have one shape: the checks above narrowed it away.
+  const { type, payload } = e as BatchEvent<{ needId: string }>;
+  if (type === Events.needExpired.type) return { kind: 'needExpired', needId: payload.needId };
+  throw new Error(`no action for ${type}`);
+}
+
+/**
+ * One member of the shared group per partition: turns postings into proposals, once, a batch at a
+ * time. Before it proposes, it waits (once per batch) until the index holds the batch's last new
+ * posting and the other registry topics up to their ends. Proposals are unique per pair, yet a
+ * repeated posting could be matched against a changed index: the consumer records the ids it
+ * applied (one read and one write per batch).
+ */
 export function actionSubscriptions(
   matchmaking: Matchmaking,
   progress: ReturnType<typeof createIndexProgress>,
 ): Subscription[] {
-  const { actions } = matchmaking;
-  const indexed = (context: HandlerContext) =>
-    progress.caughtUp({ topic: context.topic, partition: context.partition, offset: context.offset });
   return [
-    on(Events.needPosted, async (p, context) => {
-      await indexed(context);
-      await actions.needPosted(p.need?.id ?? '');
+    onBatch(actedOn, async (events, { topic, partition }) => {
+      const lastPosting = events.findLast(
+        (e) => isEvent(e, Events.needPosted) || isEvent(e, Events.capabilityPosted),
+      );
+      if (lastPosting) await progress.caughtUp({ topic, partition, offset: lastPosting.offset });
+      await matchmaking.actions.act(events.map(actionOf));
     }),
-    on(Events.capabilityPosted, async (p, context) => {
-      await indexed(context);
-      await actions.capabilityPosted(p.capability?.id ?? '');
-    }),
-    on(Events.capabilityWithdrawn, (p) =>
-      actions.retractForCapability(p.capabilityId, 'capability_withdrawn'),
-    ),
-    on(Events.capabilityExpired, (p) => actions.retractForCapability(p.capabilityId, 'capability_expired')),
-    on(Events.needClosed, (p) => actions.retractForNeed(p.needId, 'need_closed')),
-    on(Events.needFulfilled, (p) => actions.retractForNeed(p.needId, 'need_fulfilled')),
-    on(Events.needExpired, (p) => actions.needExpired(p.needId)),
   ];
 }

@@ -9,7 +9,6 @@ export const collections = {
   parties: 'projection_parties',
   proposals: 'proposals',
   demandOutcomes: 'demand_outcomes',
-  partyStats: 'party_stats',
 } as const;
 
 /**
@@ -104,16 +103,9 @@ export const demandOutcomeSchema = new Schema(
   documentSchemaOptions,
 );
 
-/** Proposals an enterprise received and answered, for its responsiveness. */
-export const partyStatsSchema = new Schema(
-  { _id: String, received: Number, answered: Number },
-  documentSchemaOptions,
-);
-
 export type ProjectedSupplyDocument = InferSchemaType<typeof supplySchema>;
 export type ProposalDocument = InferSchemaType<typeof proposalSchema>;
 export type DemandOutcomeDocument = InferSchemaType<typeof demandOutcomeSchema>;
-export type PartyStatsDocument = InferSchemaType<typeof partyStatsSchema>;
 
 /** Matchmaking's models, compiled on its own connection (never the global mongoose). */
 export function matchmakingModels(connection: mongoose.Connection) {
@@ -126,7 +118,6 @@ export function matchmakingModels(connection: mongoose.Connection) {
     parties: model('ProjectedParty', partySchema, collections.parties),
     proposals: model('Proposal', proposalSchema, collections.proposals),
     demandOutcomes: model('DemandOutcome', demandOutcomeSchema, collections.demandOutcomes),
-    partyStats: model('PartyStats', partyStatsSchema, collections.partyStats),
   };
 }
 

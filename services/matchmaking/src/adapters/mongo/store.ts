@@ -8,7 +8,14 @@ import {
 } from '@lienket/eventbus';
 import type { Demand, Party, Supply } from '@lienket/matching';
 import type mongoose from 'mongoose';
-import { openStatuses, type Proposal, type ProposalStatus } from '../../domain/proposal';
+import type {
+  MatchmakingStore,
+  ProjectedDemand,
+  ProjectedSupply,
+  ProjectionWrite,
+  ProposalQuery,
+} from '../../app/ports';
+import { openStatuses, type Proposal } from '../../domain/proposal';
 
 import { collections, matchmakingModels } from './models';
 
@@ -19,21 +26,14 @@ export { collections } from './models';
 
 export const outboxCollections = [collections.proposals, collections.demandOutcomes];
 
-export interface ProjectedSupply {
-  supply: Supply;
-  title: string;
-}
-export interface ProjectedDemand {
-  demand: Demand;
-  title: string;
-}
-
-export interface ProposalQuery {
-  enterpriseId: string;
-  provinceCode: string;
-  statuses: ProposalStatus[];
-  cursor: string;
-  size: number;
+/** Write errors of an unordered write, when every one of them is a duplicate key (else undefined). */
+function duplicateKeyIndexes(error: unknown): number[] | undefined {
+  const writeErrors = (
+    error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }
+  ).writeErrors;
+  const errors = writeErrors === undefined ? [] : Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+  if (errors.length === 0 || errors.some((e) => e.code !== 11000)) return undefined;
+  return errors.map((e) => e.index);
 }
 
 const pairKey = (needId: string, capabilityId: string) => `${needId}:${capabilityId}`;
@@ -44,45 +44,50 @@ function fromProposalDocument(document: Doc | null): Proposal | undefined {
   return { id: _id, ...rest } as Proposal;
 }
 
-export function createMatchmakingStore(connection: mongoose.Connection) {
+export function createMatchmakingStore(connection: mongoose.Connection): MatchmakingStore {
   const models = matchmakingModels(connection);
-  // Projection updates and received-proposal counts run for every consumed event: they write through
-  // the model's collection, which the schema still declares but does not validate per write (ADR 0010).
+  // Projection writes run for every consumed batch: they write through the model's collection, which
+  // the schema still declares but does not validate per write (ADR 0010).
   const perEvent = (model: { collection: unknown }) => model.collection as mongoose.mongo.Collection<Doc>;
   const supplies = perEvent(models.supplies);
   const demands = perEvent(models.demands);
   const parties = perEvent(models.parties);
-  const stats = perEvent(models.partyStats);
   const proposals = models.proposals;
   const outcomes = models.demandOutcomes;
   const hideOutbox = { outbox: 0 } as const;
 
-  /** Upserts projection state unless a newer event already wrote it (events of one key arrive in order; replays repeat them). */
-  async function project(collection: typeof supplies, id: string, state: Record<string, unknown>, at: Date) {
-    try {
-      await collection.updateOne({ _id: id, at: { $lte: at } }, { $set: { ...state, at } }, { upsert: true });
-    } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error; // a newer version is stored
+  const projected = { supply: supplies, demand: demands, party: parties } as const;
+
+  /**
+   * One update per document, guarded by the time of the newest event applied (`at`): the whole
+   * value upserted, or fields set. Events of one key arrive in order, and a replay repeats them,
+   * so an older change never overwrites a newer one.
+   */
+  function projectionUpdate(write: ProjectionWrite) {
+    const field = write.kind;
+    const filter = { _id: write.id, at: { $lte: write.at } };
+    if (write.state) {
+      return { updateOne: { filter, update: { $set: { ...write.state, at: write.at } }, upsert: true } };
     }
+    const set = Object.fromEntries(Object.entries(write.patch ?? {}).map(([k, v]) => [`${field}.${k}`, v]));
+    return { updateOne: { filter, update: { $set: { ...set, at: write.at } } } };
   }
 
   return {
-    projectSupply: (supply: Supply, title: string, at: Date) =>
-      project(supplies, supply.id, { supply, title }, at),
-    projectDemand: (demand: Demand, title: string, at: Date) =>
-      project(demands, demand.id, { demand, title }, at),
-    projectParty: (party: Party, at: Date) => project(parties, party.enterpriseId, { party }, at),
-    async patchSupply(id: string, patch: Partial<Supply>, at: Date) {
-      const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`supply.${k}`, v]));
-      await supplies.updateOne({ _id: id, at: { $lte: at } }, { $set: { ...set, at } });
-    },
-    async patchDemand(id: string, patch: Partial<Demand>, at: Date) {
-      const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`demand.${k}`, v]));
-      await demands.updateOne({ _id: id, at: { $lte: at } }, { $set: { ...set, at } });
-    },
-    async patchParty(id: string, patch: Partial<Party>, at: Date) {
-      const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`party.${k}`, v]));
-      await parties.updateOne({ _id: id, at: { $lte: at } }, { $set: { ...set, at } });
+    /** One unordered bulk write per collection the batch touches. */
+    async projectMany(writes: readonly ProjectionWrite[]) {
+      const byKind = new Map<ProjectionWrite['kind'], ProjectionWrite[]>();
+      for (const write of writes) byKind.set(write.kind, [...(byKind.get(write.kind) ?? []), write]);
+      await Promise.all(
+        [...byKind].map(async ([kind, list]) => {
+          try {
+            await projected[kind].bulkWrite(list.map(projectionUpdate), { ordered: false });
+          } catch (error) {
+            // An upsert that found a newer version stored tries to insert its _id again: a duplicate.
+            if (duplicateKeyIndexes(error) === undefined) throw error;
+          }
+        }),
+      );
     },
     async loadProjection() {
       const [s, d, p] = await Promise.all([
@@ -127,13 +132,9 @@ export function createMatchmakingStore(connection: mongoose.Connection) {
         await proposals.insertMany(documents, { ordered: false, ...insertOptions });
         return items.map((i) => i.proposal);
       } catch (error) {
-        const writeErrors = (
-          error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }
-        ).writeErrors;
-        const errors =
-          writeErrors === undefined ? [] : Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-        if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw error;
-        const refused = new Set(errors.map((e) => e.index));
+        const duplicates = duplicateKeyIndexes(error);
+        if (duplicates === undefined) throw error;
+        const refused = new Set(duplicates);
         return items.filter((_, index) => !refused.has(index)).map((i) => i.proposal);
       }
     },
@@ -191,46 +192,84 @@ export function createMatchmakingStore(connection: mongoose.Connection) {
       return { items, total, nextCursor: docs.length > size ? String(docs[size - 1]?._id) : '' };
     },
 
-    /** Records an outcome for a need once (e.g. DemandUnmet); false when it was already recorded. */
-    async recordDemandOutcome(
-      id: string,
-      state: Record<string, unknown>,
-      events: OutboxEntry[],
-    ): Promise<boolean> {
+    /** Records outcomes for needs once each (e.g. DemandUnmet), in one insert; how many were new. */
+    async recordDemandOutcomes(
+      items: readonly { id: string; state: Record<string, unknown>; events: OutboxEntry[] }[],
+    ): Promise<number> {
+      if (items.length === 0) return 0;
       try {
-        await outcomes.insertMany([{ _id: id, ...state, ...outboxFields(events) }], insertOptions);
-        return true;
+        await outcomes.insertMany(
+          items.map(({ id, state, events }) => ({ _id: id, ...state, ...outboxFields(events) })),
+          { ordered: false, ...insertOptions },
+        );
+        return items.length;
       } catch (error) {
-        if ((error as { code?: number }).code === 11000) return false;
-        throw error;
+        const refused = duplicateKeyIndexes(error);
+        if (refused === undefined) throw error;
+        return items.length - refused.length;
       }
     },
 
-    /** One proposal received per id given (an id may repeat). */
-    async countReceived(enterpriseIds: string[]) {
-      if (enterpriseIds.length === 0) return;
-      const counts = new Map<string, number>();
-      for (const id of enterpriseIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-      await stats.bulkWrite(
-        [...counts].map(([id, n]) => ({
-          updateOne: { filter: { _id: id }, update: { $inc: { received: n } }, upsert: true },
-        })),
-      );
-    },
-    async countAnswered(enterpriseId: string) {
-      await models.partyStats.updateOne({ _id: enterpriseId }, { $inc: { answered: 1 } }, { upsert: true });
-    },
+    /**
+     * Received and answered proposals per enterprise, counted from the proposals (a periodic job,
+     * not a write per event): received as buyer or supplier; answered where its side accepted or
+     * it declined. One $sum per $group (FerretDB 1.24 answers 0 for any further accumulator).
+     */
     async responsiveness(): Promise<Map<string, number>> {
-      const docs = await models.partyStats
-        .find({ received: { $gte: 3 } })
-        .lean<Doc[]>()
-        .exec();
-      return new Map(docs.map((d) => [d._id, Math.min(1, (d.answered ?? 0) / d.received)]));
+      const countBy = async (field: string, match: Record<string, unknown> = {}) => {
+        const rows = await proposals
+          .aggregate<{ _id: string | null; n: number }>([
+            { $match: match },
+            { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+          ])
+          .exec();
+        return rows.filter((r) => r._id).map((r) => [String(r._id), Number(r.n) || 0] as const);
+      };
+      const [asBuyer, asSupplier, answeredDocs] = await Promise.all([
+        countBy('buyerEnterpriseId'),
+        countBy('supplierEnterpriseId'),
+        proposals
+          .find(
+            {
+              $or: [
+                { buyerAcceptedAt: { $ne: null } },
+                { supplierAcceptedAt: { $ne: null } },
+                { status: 'declined' },
+              ],
+            },
+            {
+              buyerEnterpriseId: 1,
+              supplierEnterpriseId: 1,
+              buyerAcceptedAt: 1,
+              supplierAcceptedAt: 1,
+              declinedBy: 1,
+              status: 1,
+            },
+          )
+          .lean<Doc[]>()
+          .exec(),
+      ]);
+      const received = new Map<string, number>();
+      for (const [id, n] of [...asBuyer, ...asSupplier]) received.set(id, (received.get(id) ?? 0) + n);
+      const answered = new Map<string, number>();
+      for (const d of answeredDocs) {
+        const declined = d.status === 'declined' ? d.declinedBy : '';
+        const sides = [
+          [d.buyerEnterpriseId, d.buyerAcceptedAt],
+          [d.supplierEnterpriseId, d.supplierAcceptedAt],
+        ] as const;
+        for (const [id, acceptedAt] of sides) {
+          if (id && (acceptedAt || declined === id)) answered.set(id, (answered.get(id) ?? 0) + 1);
+        }
+      }
+      return new Map(
+        [...received]
+          .filter(([, n]) => n >= 3)
+          .map(([id, n]) => [id, Math.min(1, (answered.get(id) ?? 0) / n)]),
+      );
     },
   };
 }
-
-export type MatchmakingStore = ReturnType<typeof createMatchmakingStore>;
 
 /** Builds the indexes the models' schemas declare (outboxPending included). */
 export async function ensureMatchmakingIndexes(connection: mongoose.Connection): Promise<void> {
