@@ -2,32 +2,89 @@
 
 import { TARGET } from './perf-options';
 import type { Report } from './perf-report';
-import { fmt, fmtRatio, ratio } from './perf-stats';
+import { fmt, fmtMs, fmtRatio, ratio } from './perf-stats';
 import { type Panel, renderSvg } from './perf-svg';
 
 export function chart(r: Report): string {
   const panels: Panel[] = [];
-  for (const l of [r.latencyLight, r.latency]) {
-    if (!l) continue;
+  const curve = r.loadCurve;
+  if (curve) {
+    const window = curve.drainS * 1000;
+    const columns = [
+      ...curve.points.map((p) => ({ rate: p.rate, point: p })),
+      ...curve.skipped.map((s) => ({ rate: s.rate, point: null })),
+    ].sort((a, b) => a.rate - b.rate);
+    // An unanswered need makes a percentile infinite: drawn at the drain window, captioned as such.
+    const capped = (v: number) => (Number.isFinite(v) ? Math.max(0.1, v) : window);
     panels.push({
-      kind: 'series',
-      title: `Need posted → first MatchProposed on SSE: ${l.targetRate} needs/s offered, ${fmt(l.achievedRate, 1)}/s accepted`,
-      unit: `ms; ${l.withProposal} needs answered, ${l.unmet} unmet, ${l.unanswered} not within ${r.options.drainS} s`,
+      kind: 'curve',
+      title: `Load curve: need posted → first MatchProposed on SSE, ${curve.durationS} s per rate`,
+      unit: 'ms from the start of the POST',
+      columns: columns.map(({ rate, point }) => {
+        if (!point) return { label: `${fmt(rate, 0)}/s`, caption: ['not run'] };
+        const l = point.latency;
+        return {
+          label: `${fmt(rate, 0)}/s offered`,
+          caption: [
+            `${fmt(l.generator.sentRate, 0)}/s posted, ${fmt(l.achievedRate, 0)}/s accepted`,
+            `${fmt(l.answered, 0)} of ${fmt(l.posted, 0)} answered`,
+            `p99 ${fmtMs(l.firstProposalMs.p99, window)}`,
+          ],
+        };
+      }),
       series: [
         {
           label: 'p50',
           color: '#2563eb',
-          points: l.timeline.map((b) => ({ x: b.fromS, y: Math.max(0.1, b.p50) })),
+          values: columns.map(({ point }) => (point ? capped(point.latency.firstProposalMs.p50) : null)),
         },
         {
           label: 'p99',
           color: '#f59e0b',
-          points: l.timeline.map((b) => ({ x: b.fromS, y: Math.max(0.1, b.p99) })),
+          values: columns.map(({ point }) => (point ? capped(point.latency.firstProposalMs.p99) : null)),
         },
       ],
       marker: { value: TARGET.latencyP99Ms, label: `target p99 ${TARGET.latencyP99Ms} ms` },
-      empty: `no need got a proposal in this phase (${l.accepted} of ${l.posted} POSTs accepted)`,
+      empty: 'no phase of the curve got a proposal',
     });
+    if (curve.points.length > 0)
+      panels.push({
+        kind: 'bars',
+        title: 'Store commands per posted need, every service together',
+        unit: 'commands per accepted need (scraped from each service’s /metrics before and after the phase)',
+        scale: 'linear',
+        bars: curve.points.map((p) => ({
+          label: `${fmt(p.rate, 0)} needs/s${p.storeCommands.settled ? '' : ' (not settled)'}`,
+          value: p.storeCommands.perNeed,
+          note: `${fmt(p.storeCommands.perNeed, 1)}: ${Object.entries(p.storeCommands.byService)
+            .slice(0, 3)
+            .map(([s, v]) => `${s} ${fmt(v, 1)}`)
+            .join(', ')}`,
+          color: p.storeCommands.perNeed <= TARGET.storeCommandsPerNeed ? '#2563eb' : '#f59e0b',
+        })),
+        marker: { value: TARGET.storeCommandsPerNeed, label: `target ≤ ${TARGET.storeCommandsPerNeed}` },
+      });
+    const last = curve.points[curve.points.length - 1];
+    if (last)
+      panels.push({
+        kind: 'series',
+        title: `During the ${fmt(last.rate, 0)}/s phase: first proposal by when the need was posted`,
+        unit: `ms; ${last.latency.withProposal} with a proposal, ${last.latency.unmet} unmet, ${last.latency.unanswered} not within ${curve.drainS} s`,
+        series: [
+          {
+            label: 'p50',
+            color: '#2563eb',
+            points: last.latency.timeline.map((b) => ({ x: b.fromS, y: Math.max(0.1, b.p50) })),
+          },
+          {
+            label: 'p99',
+            color: '#f59e0b',
+            points: last.latency.timeline.map((b) => ({ x: b.fromS, y: Math.max(0.1, b.p99) })),
+          },
+        ],
+        marker: { value: TARGET.latencyP99Ms, label: `target p99 ${TARGET.latencyP99Ms} ms` },
+        empty: `no need got a proposal in this phase (${last.latency.accepted} of ${last.latency.posted} POSTs accepted)`,
+      });
   }
   const p = r.pipeline;
   if (p) {

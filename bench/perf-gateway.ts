@@ -67,7 +67,8 @@ export interface GatewayResult {
   };
 }
 
-function startBare(script: string, bodyFile: string): Promise<{ child: ChildProcess; port: number }> {
+/** Starts bench/dist/perf-bare-server.js on a free port. */
+export function startBare(script: string, bodyFile: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [script, bodyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let text = '';

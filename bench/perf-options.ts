@@ -12,19 +12,28 @@ export const SEED_CHUNK = 20;
 export const TARGET = {
   latencyP99Ms: 250,
   latencyRate: 200,
+  /** Store commands per posted need, every service together (issue 16). */
+  storeCommandsPerNeed: 10,
   relayShare: 0.5,
   gatewayShare: 0.5,
 };
+
+/** The load curve's offered rates (needs/s) unless --rates says otherwise. */
+export const DEFAULT_RATES = [10, 50, 100, 200];
 
 // ---------------------------------------------------------------- options
 
 export interface Options {
   only: Section[];
   quick: boolean;
-  rate: number;
+  /** The load curve: one phase per offered rate (needs/s), in this order. */
+  rates: number[];
+  /** Seconds of posting per rate. */
   durationS: number;
-  lightRate: number;
-  lightDurationS: number;
+  /** Needs posted at a low rate first, not measured (connections, JIT, consumer fetch sessions). */
+  warmupNeeds: number;
+  /** Seconds of no load, to count the store commands the services send on their own (jobs, leases). */
+  idleS: number;
   drainS: number;
   enterprises: number;
   capabilities: number;
@@ -55,10 +64,11 @@ export function options(argv: string[] = process.argv.slice(2)): Options {
     options: {
       only: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      rates: { type: 'string' },
       rate: { type: 'string' },
-      'light-rate': { type: 'string', default: '5' },
-      'light-duration': { type: 'string' },
       duration: { type: 'string' },
+      'warmup-needs': { type: 'string' },
+      idle: { type: 'string' },
       drain: { type: 'string' },
       enterprises: { type: 'string' },
       capabilities: { type: 'string' },
@@ -79,7 +89,7 @@ export function options(argv: string[] = process.argv.slice(2)): Options {
   // --quick: small and short, to check that everything works (its figures mean little).
   const d = quick
     ? {
-        rate: '50',
+        rates: '10,50',
         duration: '10',
         drain: '20',
         ent: '60',
@@ -90,7 +100,7 @@ export function options(argv: string[] = process.argv.slice(2)): Options {
         gr: '1',
       }
     : {
-        rate: '200',
+        rates: DEFAULT_RATES.join(','),
         duration: '60',
         drain: '60',
         ent: '300',
@@ -112,10 +122,11 @@ export function options(argv: string[] = process.argv.slice(2)): Options {
   return {
     only: only as Section[],
     quick,
-    rate: positive('rate', values.rate ?? d.rate),
+    // --rate N is one point of the curve (the runs before the curve took it).
+    rates: (values.rates ?? values.rate ?? d.rates).split(',').map((r) => positive('rates', r.trim())),
     durationS: positive('duration', values.duration ?? d.duration),
-    lightRate: positive('light-rate', values['light-rate']),
-    lightDurationS: positive('light-duration', values['light-duration'] ?? (quick ? '5' : '10')),
+    warmupNeeds: Math.round(positive('warmup-needs', values['warmup-needs'] ?? '20')),
+    idleS: positive('idle', values.idle ?? (quick ? '5' : '15')),
     drainS: positive('drain', values.drain ?? d.drain),
     enterprises: Math.round(positive('enterprises', values.enterprises ?? d.ent)),
     capabilities: Math.round(positive('capabilities', values.capabilities ?? d.cap)),

@@ -30,7 +30,20 @@ export interface SeriesPanel {
   empty: string;
 }
 
-export type Panel = BarPanel | SeriesPanel;
+/** A load curve: one column per offered rate, y on a log scale, a caption under each column. */
+export interface CurvePanel {
+  kind: 'curve';
+  title: string;
+  unit: string;
+  /** The x categories (e.g. "10/s"), left to right, each with lines of caption below it. */
+  columns: { label: string; caption: string[] }[];
+  /** y per column; null where a column has no value (not run, nothing answered). */
+  series: { label: string; color: string; values: (number | null)[] }[];
+  marker?: { value: number; label: string };
+  empty: string;
+}
+
+export type Panel = BarPanel | SeriesPanel | CurvePanel;
 
 const WIDTH = 960;
 const PAD = 24;
@@ -64,6 +77,7 @@ export function scaleOf(
 
 /** Round ticks: powers of ten on a log axis, 1-2-5 steps on a linear one. */
 export function ticks(kind: 'linear' | 'log', lo: number, hi: number): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   if (kind === 'log') {
     const out: number[] = [];
     for (let e = Math.floor(Math.log10(Math.max(lo, 1e-9))); 10 ** e <= hi * 1.0001; e++)
@@ -186,12 +200,90 @@ function seriesPanel(panel: SeriesPanel, top: number): { svg: string; height: nu
   return { svg: parts.join('\n'), height: 30 + SERIES_H + 50 };
 }
 
+function curvePanel(panel: CurvePanel, top: number): { svg: string; height: number } {
+  const x0 = PAD + 60;
+  const plotW = WIDTH - x0 - PAD - 150;
+  const y0 = top + 30;
+  const captionLines = Math.max(0, ...panel.columns.map((c) => c.caption.length));
+  const parts: string[] = [
+    `<text x="${PAD}" y="${top + 16}" font-size="15" font-weight="600" fill="#111">${escapeXml(panel.title)}</text>`,
+  ];
+  const ys = [
+    ...panel.series.flatMap((s) =>
+      s.values.filter((v): v is number => v !== null && Number.isFinite(v) && v > 0),
+    ),
+    ...(panel.marker ? [panel.marker.value] : []),
+  ];
+  if (panel.columns.length === 0 || ys.length === 0) {
+    parts.push(
+      `<text x="${x0}" y="${y0 + 40}" font-size="13" fill="#6b7280">${escapeXml(panel.empty)}</text>`,
+    );
+    return { svg: parts.join('\n'), height: 80 };
+  }
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...ys)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...ys) * 1.05));
+  const sy = scaleOf('log', lo, hi, SERIES_H);
+  const step = plotW / panel.columns.length;
+  const px = (i: number) => x0 + step * (i + 0.5);
+  const py = (v: number) => y0 + SERIES_H - sy(v);
+  for (const t of ticks('log', lo, hi))
+    parts.push(
+      `<line x1="${x0}" y1="${py(t).toFixed(1)}" x2="${x0 + plotW}" y2="${py(t).toFixed(1)}" stroke="#e5e7eb"/>`,
+      `<text x="${x0 - 6}" y="${(py(t) + 4).toFixed(1)}" font-size="11" fill="#6b7280" text-anchor="end">${tickText(t)}</text>`,
+    );
+  parts.push(
+    `<line x1="${x0}" y1="${y0 + SERIES_H}" x2="${x0 + plotW}" y2="${y0 + SERIES_H}" stroke="#9ca3af"/>`,
+  );
+  panel.columns.forEach((column, i) => {
+    parts.push(
+      `<text x="${px(i).toFixed(1)}" y="${y0 + SERIES_H + 16}" font-size="12" font-weight="600" fill="#111" text-anchor="middle">${escapeXml(column.label)}</text>`,
+    );
+    for (const [k, text] of column.caption.entries())
+      parts.push(
+        `<text x="${px(i).toFixed(1)}" y="${y0 + SERIES_H + 31 + k * 14}" font-size="11" fill="#374151" text-anchor="middle">${escapeXml(text)}</text>`,
+      );
+  });
+  const bottom = y0 + SERIES_H + 31 + captionLines * 14;
+  parts.push(
+    `<text x="${x0 + plotW}" y="${bottom + 4}" font-size="11" fill="#6b7280" text-anchor="end">${escapeXml(panel.unit)}, log scale</text>`,
+  );
+  if (panel.marker) {
+    const my = py(panel.marker.value);
+    parts.push(
+      `<line x1="${x0}" y1="${my.toFixed(1)}" x2="${x0 + plotW}" y2="${my.toFixed(1)}" stroke="#dc2626" stroke-dasharray="5 4" stroke-width="1.5"/>`,
+      `<text x="${x0 + plotW + 6}" y="${(my + 4).toFixed(1)}" font-size="11" fill="#dc2626">${escapeXml(panel.marker.label)}</text>`,
+    );
+  }
+  panel.series.forEach((s, i) => {
+    const points = s.values.flatMap((v, k) =>
+      v !== null && Number.isFinite(v) && v > 0 ? [{ x: px(k), y: py(v) }] : [],
+    );
+    if (points.length > 1)
+      parts.push(
+        `<path d="${points.map((p, k) => `${k === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"/>`,
+      );
+    for (const p of points)
+      parts.push(`<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="4" fill="${s.color}"/>`);
+    const ly = y0 + 14 + i * 18;
+    parts.push(
+      `<rect x="${x0 + plotW + 6}" y="${ly + 20}" width="12" height="3" fill="${s.color}"/>`,
+      `<text x="${x0 + plotW + 22}" y="${ly + 25}" font-size="11" fill="#374151">${escapeXml(s.label)}</text>`,
+    );
+  });
+  return { svg: parts.join('\n'), height: bottom - top + 16 };
+}
+
 /** The whole chart: a title, a subtitle (run facts), the panels stacked. */
 export function renderSvg(title: string, subtitle: string, panels: readonly Panel[]): string {
   let top = 64;
   const bodies: string[] = [];
   for (const panel of panels) {
-    const drawn = panel.kind === 'bars' ? barPanel(panel, top) : seriesPanel(panel, top);
+    const drawn =
+      panel.kind === 'bars'
+        ? barPanel(panel, top)
+        : panel.kind === 'curve'
+          ? curvePanel(panel, top)
+          : seriesPanel(panel, top);
     bodies.push(`<g>\n${drawn.svg}\n</g>`);
     top += drawn.height + 16;
   }

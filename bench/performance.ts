@@ -5,8 +5,10 @@
 //             kafkajs publisher alone and Kafka's own ProducerPerformance on the same broker; target relay ≥ ½ of it
 //   gateway   GET /v1/enterprises/{id} through the gateway (→ gRPC registry → store) against a bare express 5
 //             route answering the same JSON body, same load generator; target ≥ ½ of bare express requests/s
-//   latency   needs POSTed at a sustained rate, time until each one's first MatchProposed arrives on the gateway's
-//             SSE stream; target p99 < 250 ms at 200 needs/s
+//   latency   the load curve (perf-curve.ts): needs POSTed at 10, 50, 100 and 200 needs/s in turn, needs answered
+//             and the time until each one's first MatchProposed arrives on the gateway's SSE stream (target p99 <
+//             250 ms at 200 needs/s, every need answered), and the store commands every service sent per posted
+//             need (target ≤ 10)
 //   matching  the last `npm run bench:matching` results (bench/results/matching.json), read, not rerun
 //
 // The platform runs as `npm start` runs it: every service its own process, on Kafka and the store of
@@ -14,7 +16,8 @@
 // topic prefix and databases, removed at the end. Progress goes to stderr; a Markdown table to stdout; the figures
 // to bench/results/performance.json and the chart to bench/results/performance.svg.
 //
-//   npm run bench -- [--quick] [--only pipeline,gateway,latency] [--rate 200] [--duration 60] [--drain 60]
+//   npm run bench -- [--quick] [--only pipeline,gateway,latency] [--rates 10,50,100,200] [--duration 60] [--drain 60]
+//                    [--warmup-needs 20] [--idle 15]
 //                    [--enterprises 300] [--capabilities 600] [--pipeline-events 1000] [--raw-records 300000]
 //                    [--payload-bytes 400] [--gateway-seconds 10] [--gateway-rounds 2] [--connections 16]
 //                    [--without-telemetry] [--seed 20250701] [--out bench/results/performance.json]
@@ -23,8 +26,8 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { chart } from './perf-chart';
+import { type LoadCurve, runCurve } from './perf-curve';
 import { benchGateway, type GatewayResult } from './perf-gateway';
-import { benchLatency, type LatencyResult } from './perf-latency';
 import { options, ROOT } from './perf-options';
 import { benchPipeline, type PipelineResult } from './perf-pipeline';
 import {
@@ -38,8 +41,7 @@ import {
 } from './perf-platform';
 import { markdown, type Report, readMatching, targetsOf, verdict } from './perf-report';
 import { bar, type Seeded, seed, storeTakesWrites } from './perf-seed';
-import { fmtMs, round, toJson } from './perf-stats';
-import { diffStoreTime, type StoreTimeRow, storeTime } from './perf-store-time';
+import { round, toJson } from './perf-stats';
 
 // ---------------------------------------------------------------- main
 
@@ -100,9 +102,7 @@ async function main(): Promise<void> {
 
   let pipeline: PipelineResult | null = null;
   let gateway: GatewayResult | null = null;
-  let latency: LatencyResult | null = null;
-  let latencyLight: LatencyResult | null = null;
-  let storeUse: StoreTimeRow[] = [];
+  let curve: LoadCurve | null = null;
   const storeWrites: Record<string, boolean> = {};
   let seeded: Seeded | null = null;
   const failures: Record<string, string> = {};
@@ -177,42 +177,22 @@ async function main(): Promise<void> {
       storeWrites.afterGateway = await storeTakesWrites(infra.mongoUrl);
     }
     if (platform && seeded && opts.only.includes('latency')) {
-      const streamToken = await token({ sub: 'bench-analyst', role: 'analyst' });
-      const phase = async (rate: number, seconds: number, warmupNeeds: number, seed: number) => {
-        const result = await benchLatency({
-          url: (platform as Platform).url,
-          buyers: (seeded as Seeded).enterprises,
-          streamToken,
-          rate,
-          durationMs: seconds * 1000,
-          warmupNeeds,
-          drainMs: opts.drainS * 1000,
-          seed,
-          pids: (platform as Platform).pids,
+      try {
+        curve = await runCurve({
+          platform,
+          infra,
+          seeded,
+          streamToken: await token({ sub: 'bench-analyst', role: 'analyst' }),
+          rates: opts.rates,
+          durationS: opts.durationS,
+          drainS: opts.drainS,
+          warmupNeeds: opts.warmupNeeds,
+          idleS: opts.idleS,
+          seed: opts.seed,
+          workDir,
+          bareServer: join(__dirname, 'perf-bare-server.js'),
           bar,
         });
-        const f = result.firstProposalMs;
-        log(
-          `  first proposal: p50 ${fmtMs(f.p50)}, p90 ${fmtMs(f.p90)}, p99 ${fmtMs(f.p99)}, max ${fmtMs(f.max)}; ` +
-            `${result.withProposal} with a proposal, ${result.unmet} unmet, ${result.unanswered} unanswered; accepted ${result.achievedRate} needs/s` +
-            `${Object.keys(result.failedPosts).length > 0 ? `; refused POSTs ${JSON.stringify(result.failedPosts)}` : ''}`,
-        );
-        return result;
-      };
-      try {
-        log(
-          `\n== need posted → proposal on the SSE stream, light load first: ${opts.lightRate} needs/s for ${opts.lightDurationS} s`,
-        );
-        latencyLight = await phase(opts.lightRate, opts.lightDurationS, 20, opts.seed + 2);
-        log(`\n== need posted → proposal on the SSE stream, ${opts.rate} needs/s for ${opts.durationS} s`);
-        const storeBefore = await storeTime((platform as Platform).metricsUrls);
-        latency = await phase(opts.rate, opts.durationS, 0, opts.seed + 3);
-        storeUse = diffStoreTime(storeBefore, await storeTime((platform as Platform).metricsUrls));
-        log('  store time by command during that phase (as the services timed their calls):');
-        for (const row of storeUse.slice(0, 12))
-          log(
-            `    ${row.service.padEnd(12)} ${row.command.padEnd(10)} ${row.collection.padEnd(34)} ${String(row.count).padStart(7)} × ${row.meanMs.toFixed(1).padStart(7)} ms = ${row.seconds.toFixed(1)} s`,
-          );
       } catch (error) {
         failures.latency = String(error instanceof Error ? error.message : error);
         log(`  latency failed: ${failures.latency}`);
@@ -227,7 +207,7 @@ async function main(): Promise<void> {
 
   const matching = readMatching();
   const cpus = os.cpus();
-  const partial = { pipeline, gateway, latency, latencyLight, storeTimeDuringLatency: storeUse, matching };
+  const partial = { pipeline, gateway, loadCurve: curve, matching };
   const report: Report = {
     benchmark:
       'platform performance: need → proposal on the SSE stream, outbox relay vs Kafka producer, gateway read vs bare express',
@@ -245,10 +225,10 @@ async function main(): Promise<void> {
     infra: { source: infra.source, store, kafka: kafkaVersion },
     options: {
       only: opts.only,
-      rate: opts.rate,
+      rates: opts.rates,
       durationS: opts.durationS,
-      lightRate: opts.lightRate,
-      lightDurationS: opts.lightDurationS,
+      warmupNeeds: opts.warmupNeeds,
+      idleS: opts.idleS,
       drainS: opts.drainS,
       enterprises: opts.enterprises,
       capabilities: opts.capabilities,
@@ -263,7 +243,8 @@ async function main(): Promise<void> {
     },
     notes: [
       'every service runs as its own process the way npm start runs it (node -r @lienket/platform/telemetry services/<name>/dist/main.js, default settings), with a run-specific topic prefix and databases; the gateway per-caller rate limit is raised so that one load generator is not throttled',
-      'latency: open loop, each POST /v1/needs starts at its scheduled time (rate × duration needs) with a random seeded enterprise as the signed-in caller; the time is from the start of the POST until the first MatchProposed with that needId is read from one GET /v1/events/stream?type=…proposal.proposed,…demand.unmet connection, both on this process’s clock; needs answered with DemandUnmet are counted apart; needs with neither within the drain window count as Infinity in firstProposalMs (shown as "> drain"); firstProposalAnsweredOnlyMs leaves them out',
+      'loadCurve: one phase per offered rate, in order; open loop, each POST /v1/needs starts at its scheduled time (rate × duration needs) with a random seeded enterprise as the signed-in caller, over a keep-alive agent with room for every POST in flight; generator.sentRate is the rate POSTs actually started at (keptUp: ≥ 98 % of the offered rate), achievedRate the rate of accepted ones; generatorCheck is the same generator against a bare express POST route at the highest rate first; the time is from the start of the POST until the first MatchProposed with that needId is read from one GET /v1/events/stream?type=…proposal.proposed,…demand.unmet connection, both on this process’s clock; needs answered with DemandUnmet count as answered but apart; needs with neither within the drain window count as Infinity in firstProposalMs (shown as "> drain"); firstProposalAnsweredOnlyMs leaves them out',
+      'storeCommands: every service’s lienket_store_commands_total (the driver’s command monitoring, every outcome) scraped before a phase and after it once every need is answered and every consumer group of the run has committed its topics to the end and no outbox holds an event, twice a second apart (settled; otherwise the figure is a lower bound), divided by the needs accepted in the phase; background = what the services sent per second in an idle window before the curve (jobs, leases, polls) × the phase’s seconds, left out in perNeedWithoutBackground',
       'pipeline: relay = a backlog of documents written with outboxFields (one ProbePinged event each, the payload padded to payloadBytes), drained by createOutboxRelay with its defaults (batch 200) through createEventPublisher (idempotent kafkajs, acks=-1), timed from start to the last acknowledged event (written before the relay started, so found by reading the collection through, as after a restart); writeAndRelay = 8 concurrent writers each waking the relay as a service does, the relay learning their ids from the client’s command monitoring as in the services; kafkajs = the same publisher sending the same events in batches of 200 with no store; ProducerPerformance = Kafka’s Java tool from the jars infra/local runs Kafka from, records of the same size as the relay’s messages on the wire (key + value + headers), acks=all, idempotence on, its own defaults otherwise; all to 6-partition topics of the same broker',
       'gateway: the same closed-loop keep-alive generator (node:http, bench/perf-load.ts) with the same bearer token against each target in interleaved rounds after a warm-up; the bare express 5 app runs in its own process and answers the gateway’s own response object for the first enterprise with res.json; GET /v1/enterprises/{id} is read as clients read it (from the gateway’s read cache once warm: readCache counts its hits and misses over those windows) and again with Cache-Control: no-cache (every request through gRPC to the registry and its store); /healthz shows the gateway’s HTTP stack alone',
       'percentiles by nearest rank; every baseline was measured on the same machine in the same run; other work shared the 2-core machine (load average in machine.loadAverage)',
