@@ -57,6 +57,13 @@ it('sends typed calls with the token, the path parameters and the body, and read
   expect(api.calls).toBe(1);
 });
 
+// A body the document admits; the stand-in server never reads it.
+const need = {
+  title: 'x',
+  category: 'NEED_CATEGORY_MATERIAL',
+  quantityPerMonth: { value: 1, unit: 'tấn' },
+} as const;
+
 it('repeats a rate-limited call after Retry-After and a timed-out one only when it is idempotent', async () => {
   answers = [
     { status: 429, body: { code: 'RATE_LIMITED', detail: 'slow down' }, headers: { 'retry-after': '0' } },
@@ -72,7 +79,7 @@ it('repeats a rate-limited call after Retry-After and a timed-out one only when 
     '/v1/proposals?status=established&status=proposed&page_size=1',
     '/v1/proposals?status=established&status=proposed&page_size=1',
   ]);
-  const posted = await api.call('tok', (c) => c.POST('/v1/needs', { body: { title: 'x' } }));
+  const posted = await api.call('tok', (c) => c.POST('/v1/needs', { body: need }));
   expect(posted.status).toBe(504);
   expect(posted.problem.code).toBe('DEADLINE_EXCEEDED');
   expect(describeCall('POST', '/v1/needs', posted)).toBe('POST /v1/needs → 504 DEADLINE_EXCEEDED timed out');
@@ -83,7 +90,7 @@ it('gives status 0 when no answer comes', async () => {
   // Port 1 is one fetch will not call ("bad port"): a network error that is not a refused connection, so a
   // POST is not repeated.
   const api = new Api('http://127.0.0.1:1');
-  const r = await api.call(undefined, (c) => c.POST('/v1/needs', { body: { title: 'x' } }));
+  const r = await api.call(undefined, (c) => c.POST('/v1/needs', { body: need }));
   expect(r.status).toBe(0);
   expect(r.problem.code).toBe('NO_ANSWER');
 });
