@@ -2,7 +2,15 @@ import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ErrorNotice, Loading, PageTitle } from './components/ui';
 import { setApiToken } from './lib/api';
-import { type Auth, AuthContext, loadSession, type Role, type Session, saveSession } from './lib/auth';
+import {
+  type Auth,
+  AuthContext,
+  loadSession,
+  type Role,
+  type Session,
+  saveSession,
+  sessionOf,
+} from './lib/auth';
 import { useEnterpriseNames } from './lib/enterprises';
 import {
   I18nContext,
@@ -13,10 +21,12 @@ import {
   rememberLang,
   useI18n,
 } from './lib/i18n';
+import { endSession, refresh, signInConfig } from './lib/oidc';
 import { provinceName } from './lib/reference';
 import { href, type Route, useRoute } from './lib/router';
 import { EnterprisePage } from './pages/enterprise';
 import { ProposalsPage } from './pages/proposals';
+import { RegisterPage } from './pages/register';
 import { SearchPage } from './pages/search';
 import { SignInPage } from './pages/sign-in';
 
@@ -48,6 +58,7 @@ const ProvincePage = lazyPage(() => import('./pages/province').then((m) => m.Pro
 const MyPostingsPage = lazyPage(() => import('./pages/my-postings').then((m) => m.MyPostingsPage));
 const TechPage = lazyPage(() => import('./pages/tech').then((m) => m.TechPage));
 const EventsPage = lazyPage(() => import('./pages/events').then((m) => m.EventsPage));
+const FirmsPage = lazyPage(() => import('./pages/firms').then((m) => m.FirmsPage));
 
 interface NavItem {
   path: string;
@@ -58,6 +69,7 @@ interface NavItem {
 const NAV: readonly NavItem[] = [
   { path: '/search', label: 'nav.search' },
   { path: '/province', label: 'nav.province' },
+  { path: '/firms', label: 'nav.firms', roles: ['province', 'admin'] },
   { path: '/my/postings', label: 'nav.myPostings', roles: ['enterprise'] },
   { path: '/my/proposals', label: 'nav.proposals', roles: ['enterprise', 'province', 'admin'] },
   { path: '/tech', label: 'nav.tech' },
@@ -81,25 +93,32 @@ function pageFor(route: Route): { Page: PageComponent; roles?: readonly Role[] }
       return { Page: TechPage };
     case 'events':
       return { Page: EventsPage, roles: ['enterprise', 'province', 'analyst', 'admin'] };
+    case 'firms':
+      return { Page: FirmsPage, roles: ['province', 'admin'] };
     case 'signin':
       return { Page: SignInPage };
+    case 'register':
+      return { Page: RegisterPage };
     default:
       return undefined;
   }
 }
 
+/** The signed-in person and the organisation the token speaks for: names, never raw ids. */
 function Who({ session }: { session: Session }) {
   const { t } = useI18n();
   const names = useEnterpriseNames(session.enterpriseId ? [session.enterpriseId] : []);
-  const who =
+  const organisation =
     session.role === 'enterprise'
-      ? t('who.enterprise', { id: names[session.enterpriseId] ?? session.enterpriseId })
+      ? (names[session.enterpriseId] ?? '…')
       : session.role === 'province'
         ? t('who.province', { name: provinceName(session.provinceCode) })
-        : t(`role.${session.role}`);
+        : '';
   return (
     <span class="who" data-role={session.role}>
-      <span class="badge">{t(`role.${session.role}`)}</span> <span class="who-name">{who}</span>
+      <span class="badge">{t(`role.${session.role}`)}</span>
+      {organisation && <span class="who-name">{organisation}</span>}
+      {session.name && <span class="who-person">{session.name}</span>}
     </span>
   );
 }
@@ -108,6 +127,7 @@ export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   const [session, setSession] = useState<Session | undefined>(loadSession);
   const [sessionEnded, setSessionEnded] = useState(false);
+  const [provider, setProvider] = useState(false);
   const route = useRoute();
   const mainRef = useRef<HTMLElement>(null);
   const i18n = useMemo(() => makeI18n(lang, setLang), [lang]);
@@ -116,6 +136,7 @@ export function App() {
   const auth = useMemo<Auth>(
     () => ({
       session,
+      provider,
       signIn(next) {
         saveSession(next);
         setSession(next);
@@ -124,15 +145,43 @@ export function App() {
       signOut() {
         saveSession(undefined);
         setSession(undefined);
+        // Signed in at the provider: its end-session page signs out every device, then comes back.
+        if (session?.via === 'provider') void endSession(session.idToken);
       },
     }),
-    [session],
+    [session, provider],
   );
-  setApiToken(session?.token, () => {
+  const ended = () => {
     saveSession(undefined);
     setSession(undefined);
     setSessionEnded(true);
-  });
+  };
+  setApiToken(session?.token, ended);
+
+  useEffect(() => {
+    void signInConfig().then((config) => setProvider(Boolean(config)));
+  }, []);
+
+  // Silent refresh: a minute before the access token expires (at once if it has), the refresh token
+  // (rotated by the provider) buys a new one; a refused refresh ends the session.
+  useEffect(() => {
+    if (!session?.refreshToken) return;
+    const due = (session.expiresAt ?? 0) * 1000 - 60_000 - Date.now();
+    const timer = setTimeout(
+      () => {
+        refresh(session).then((tokens) => {
+          const next = sessionOf({ token: tokens.accessToken, via: 'provider', ...tokens });
+          if (typeof next === 'string') ended();
+          else {
+            saveSession(next);
+            setSession(next);
+          }
+        }, ended);
+      },
+      Math.max(0, due),
+    );
+    return () => clearTimeout(timer);
+  }, [session]);
 
   useEffect(() => rememberLang(lang), [lang]);
 

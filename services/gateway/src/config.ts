@@ -21,6 +21,10 @@ export const gatewayConfigSchema = z.object({
   AUTH_DEV_SECRET: z.string().min(32).optional(),
   AUTH_ISSUER: z.string().default('lienket-dev'),
   AUTH_AUDIENCE: z.string().default('lienket-api'),
+  /** With AUTH_JWKS_URL: the portal signs people in at AUTH_ISSUER as this public client (code + PKCE). */
+  PORTAL_CLIENT_ID: z.string().min(1).default('lienket-portal'),
+  /** The resource indicator (RFC 8707) the portal asks tokens for; they carry AUTH_AUDIENCE. */
+  AUTH_RESOURCE: z.string().min(1).default('urn:lienket:api'),
   /** Comma-separated origins allowed by CORS; empty allows none, `*` any. */
   CORS_ORIGINS: z.string().default(''),
   BODY_LIMIT: z.string().default('256kb'),

@@ -7,6 +7,14 @@ const ROLES: readonly Role[] = ['enterprise', 'province', 'analyst', 'admin'];
 /** Who the token says the caller is; the gateway verifies the signature on every call. */
 export interface Session {
   token: string;
+  /** Signed in at the provider (refreshes silently, signs out everywhere), or a pasted development token. */
+  via: 'provider' | 'developer';
+  refreshToken?: string;
+  idToken?: string;
+  /** The person's name (ID token), when the provider gives it. */
+  name?: string;
+  /** The organisation the token speaks for (`org_id`). */
+  organisationId?: string;
   role: Role;
   subject: string;
   enterpriseId: string;
@@ -50,6 +58,8 @@ export function readToken(token: string, now = Date.now()): Session | SessionPro
   if (exp !== undefined && exp * 1000 <= now) return 'expired';
   return {
     token: token.trim(),
+    via: 'developer',
+    ...(typeof claims.org_id === 'string' && claims.org_id ? { organisationId: claims.org_id } : {}),
     role,
     subject: typeof claims.sub === 'string' ? claims.sub : '',
     enterpriseId: typeof claims.enterprise_id === 'string' ? claims.enterprise_id : '',
@@ -58,11 +68,34 @@ export function readToken(token: string, now = Date.now()): Session | SessionPro
   };
 }
 
+interface Stored {
+  token: string;
+  via?: Session['via'];
+  refreshToken?: string;
+  idToken?: string;
+  name?: string;
+}
+
+/** A session from a provider's tokens (or a pasted token), checked like any token. */
+export function sessionOf(stored: Stored, now = Date.now()): Session | SessionProblem {
+  const read = readToken(stored.token, now);
+  if (typeof read === 'string') return read;
+  return {
+    ...read,
+    via: stored.via ?? 'developer',
+    ...(stored.refreshToken ? { refreshToken: stored.refreshToken } : {}),
+    ...(stored.idToken ? { idToken: stored.idToken } : {}),
+    ...(stored.name ? { name: stored.name } : {}),
+  };
+}
+
 export function loadSession(): Session | undefined {
   try {
-    const token = sessionStorage.getItem(STORAGE_KEY);
-    if (!token) return undefined;
-    const session = readToken(token);
+    const text = sessionStorage.getItem(STORAGE_KEY);
+    if (!text) return undefined;
+    const stored: Stored = text.startsWith('{') ? (JSON.parse(text) as Stored) : { token: text };
+    // An expired access token is fine when a refresh token can renew it.
+    const session = sessionOf(stored, stored.refreshToken ? 0 : Date.now());
     if (typeof session === 'string') {
       sessionStorage.removeItem(STORAGE_KEY);
       return undefined;
@@ -75,8 +108,16 @@ export function loadSession(): Session | undefined {
 
 export function saveSession(session: Session | undefined): void {
   try {
-    if (session) sessionStorage.setItem(STORAGE_KEY, session.token);
-    else sessionStorage.removeItem(STORAGE_KEY);
+    if (session) {
+      const stored: Stored = {
+        token: session.token,
+        via: session.via,
+        ...(session.refreshToken ? { refreshToken: session.refreshToken } : {}),
+        ...(session.idToken ? { idToken: session.idToken } : {}),
+        ...(session.name ? { name: session.name } : {}),
+      };
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+    } else sessionStorage.removeItem(STORAGE_KEY);
   } catch {
     // storage blocked: the session lasts for this page only
   }
@@ -84,12 +125,16 @@ export function saveSession(session: Session | undefined): void {
 
 export interface Auth {
   session: Session | undefined;
+  /** The provider's sign-in is available (the gateway names one). */
+  provider: boolean;
   signIn(session: Session): void;
+  /** Ends the session here and, when signed in at the provider, everywhere. */
   signOut(): void;
 }
 
 export const AuthContext = createContext<Auth>({
   session: undefined,
+  provider: false,
   signIn: () => undefined,
   signOut: () => undefined,
 });

@@ -19,9 +19,37 @@ const NOT_BUILT = `<!doctype html>
 The API is at <a href="/docs">/docs</a>.</p>
 </main></body></html>`;
 
+/** Where the portal sends people to sign in (an OpenID Provider), as `/portal/config.json` tells it. */
+export interface PortalSignIn {
+  issuer: string;
+  clientId: string;
+  /** The resource indicator (RFC 8707) of the LienKet API, asked for with every token. */
+  resource: string;
+}
+
 export interface PortalOptions {
   /** The built portal (`apps/portal/dist`). */
   dir?: string;
+  /** Without it the portal offers the development sign-in (paste a token) only. */
+  signIn?: PortalSignIn | undefined;
+}
+
+/** The redirect URI registered with the provider: the portal's index.html finishes the sign-in there. */
+export const SIGN_IN_CALLBACK = '/auth/callback';
+
+/**
+ * The page may also fetch from the provider (its discovery document and token endpoint: the code
+ * exchange and the silent refresh run in the browser), so its origin joins `connect-src`.
+ */
+function allowConnectTo(policy: string, origin: string): string {
+  const directives = policy
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const at = directives.findIndex((d) => d.startsWith('connect-src'));
+  if (at >= 0) directives[at] = `${directives[at]} ${origin}`;
+  else directives.push(`connect-src 'self' ${origin}`);
+  return directives.join(';');
 }
 
 /**
@@ -32,9 +60,13 @@ export interface PortalOptions {
 export function mountPortal(app: Express, options: PortalOptions = {}): void {
   const dir = options.dir ?? defaultPortalDir();
   const indexFile = join(dir, 'index.html');
+  const providerOrigin = options.signIn ? new URL(options.signIn.issuer).origin : undefined;
 
   const sendIndex = (_request: Request, response: Response) => {
     response.setHeader('Cache-Control', 'no-cache');
+    const policy = response.getHeader('Content-Security-Policy');
+    if (providerOrigin && typeof policy === 'string')
+      response.setHeader('Content-Security-Policy', allowConnectTo(policy, providerOrigin));
     // Checked on each request, so building the portal while the gateway runs needs no restart.
     if (!existsSync(indexFile)) {
       response.status(503).type('html').send(NOT_BUILT);
@@ -44,6 +76,11 @@ export function mountPortal(app: Express, options: PortalOptions = {}): void {
   };
 
   app.get('/', sendIndex);
+  app.get(SIGN_IN_CALLBACK, sendIndex);
+  app.get(`${PORTAL_BASE}/config.json`, (_request: Request, response: Response) => {
+    response.setHeader('Cache-Control', 'no-cache');
+    response.json({ signIn: options.signIn ?? null });
+  });
   app.use(
     `${PORTAL_BASE}/assets`,
     express.static(join(dir, 'assets'), {
@@ -79,5 +116,14 @@ export async function install(context: GatewayContext, options: PortalOptions = 
   const dir = options.dir ?? defaultPortalDir();
   if (!existsSync(join(dir, 'index.html')))
     context.log.warn({ dir }, 'the portal is not built; `/` explains how to build it');
-  context.extensions.push((app) => mountPortal(app, { dir }));
+  const { config } = context;
+  // The provider's sign-in for people when the gateway verifies its tokens (AUTH_JWKS_URL).
+  const signIn = config.AUTH_JWKS_URL
+    ? {
+        issuer: config.AUTH_ISSUER,
+        clientId: config.PORTAL_CLIENT_ID,
+        resource: config.AUTH_RESOURCE,
+      }
+    : undefined;
+  context.extensions.push((app) => mountPortal(app, { dir, signIn }));
 }
