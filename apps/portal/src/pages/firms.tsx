@@ -1,0 +1,3 @@
+export function FirmsPage() {
+  return null;
+}
