@@ -57,7 +57,7 @@ describe('the bearer token verifier', () => {
     const issuer = 'http://127.0.0.1:8090';
     let server: Server;
     let jwksUrl: string;
-    let privateKey: CryptoKey;
+    let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
     beforeAll(async () => {
       const pair = await generateKeyPair('RS256');
