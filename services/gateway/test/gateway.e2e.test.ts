@@ -198,13 +198,28 @@ describe('HTTP behaviour', () => {
       expect.arrayContaining(['body.surprise', 'body.kind']),
     );
 
-    const invalid = await http<{ errors: { field: string }[] }>(url, 'POST', '/v1/enterprises', {
+    const malformed = await http<{ errors: { field: string }[] }>(url, 'POST', '/v1/enterprises', {
       token: admin,
       body: { taxCode: '123', name: 'Công ty', provinceCode: '99', kind: 'ENTERPRISE_KIND_ENTERPRISE' },
     });
-    // The document admits it; the registry's rules refuse it: 422, fields named as sent.
+    // The document states the tax code's format, the province codes and what is required: 400.
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['body.taxCode', 'body.provinceCode', 'body.primaryVsic']),
+    );
+    const invalid = await http<{ errors: { field: string }[] }>(url, 'POST', '/v1/enterprises', {
+      token: admin,
+      body: {
+        taxCode: '0100109107',
+        name: 'Công ty',
+        provinceCode: '01',
+        kind: 'ENTERPRISE_KIND_ENTERPRISE',
+        primaryVsic: '1010',
+      },
+    });
+    // The document admits it; the check digit (6 here) no pattern states: 422, fields named as sent.
     expect(invalid.status).toBe(422);
-    expect(invalid.body.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['body.taxCode']));
+    expect(invalid.body.errors.map((e) => e.field)).toEqual(['body.taxCode']);
 
     expect((await http(url, 'POST', '/v1/needs', { token: admin, body: '{"title": ' })).status).toBe(400);
     const huge = await http(url, 'POST', '/v1/needs', { token: admin, body: { title: 'x'.repeat(300_000) } });
