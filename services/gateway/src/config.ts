@@ -42,7 +42,13 @@ export const gatewayConfigSchema = z.object({
   STREAM_HEARTBEAT_MS: env.positiveInt(15_000),
   /** Events a stream client may lag behind before it is cut off (it resumes with Last-Event-ID). */
   STREAM_MAX_BUFFERED: env.positiveInt(1_000),
-  /** Open event streams per gateway instance (each holds a Kafka consumer), and per caller. */
+  /**
+   * The latest events the gateway's one stream consumer keeps per partition, and their bytes over all
+   * partitions: a stream resumed within them reads from memory, an older one from Kafka.
+   */
+  STREAM_REPLAY_EVENTS: env.positiveInt(10_000),
+  STREAM_REPLAY_BYTES: env.positiveInt(64 * 1024 * 1024),
+  /** Open event streams per gateway instance, and per caller. */
   STREAM_MAX_CONNECTIONS: env.positiveInt(200),
   STREAM_MAX_PER_CALLER: env.positiveInt(20),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: env.flag(false),

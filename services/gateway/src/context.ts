@@ -6,6 +6,17 @@ import type { GatewayConfig } from './config';
 import type { Documentation } from './http/openapi';
 import type { ServiceClients } from './routes/clients';
 
+/** The live event stream's figures. */
+export interface StreamStats {
+  /** Open sessions, and those reading from the process's hub (not a consumer of their own). */
+  sessions(): number;
+  onHub(): number;
+  hub: { messages: number; listeners: number };
+  /** The hub's consumer group (one per process). */
+  hubGroupId: string;
+  cutOffs: { buffered: number; stalled: number; evicted: number };
+}
+
 /** Something a module started, stopped in reverse order on shutdown. */
 export interface GatewayPart {
   name: string;
@@ -29,6 +40,8 @@ export interface GatewayContext {
   parts: GatewayPart[];
   /** OpenAPI paths and schemas of the HTTP handlers a module mounts itself. */
   documentation: Documentation;
-  /** Mount HTTP handlers (before the REST routes). */
+  /** What modules report of themselves (tests, benchmarks). */
+  stats: { stream?: StreamStats };
+  /** Mount HTTP handlers (after the REST routes). */
   extensions: ((app: Express) => void)[];
 }

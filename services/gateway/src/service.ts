@@ -56,6 +56,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     kafka,
     parts: runtime.parts,
     extensions: [],
+    stats: {},
     clients,
     documentation: { paths: {}, schemas: {} },
   };
@@ -105,7 +106,14 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
   // Health and reflection over gRPC too, so the platform starts and probes every service alike.
   await runtime.serveGrpc([]);
 
-  return runtime.started({ httpPort, url: `http://127.0.0.1:${httpPort}`, routes, app, cache });
+  return runtime.started({
+    httpPort,
+    url: `http://127.0.0.1:${httpPort}`,
+    routes,
+    app,
+    cache,
+    stats: context.stats,
+  });
 }
 
 export type { GatewayContext } from './context';

@@ -459,16 +459,9 @@ describe('GET /v1/events/stream', () => {
       infra.log,
     );
     try {
-      /** Per connection of this gateway: its consumer group has a member while the stream is open. */
-      const liveStreams = async () => {
-        const { groups } = await admin.listGroups();
-        const ids = groups
-          .map((g) => g.groupId)
-          .filter((id) => id.startsWith(`${infra.topicPrefix}slow.stream.`));
-        if (ids.length === 0) return 0;
-        const described = await admin.describeGroups(ids);
-        return described.groups.filter((g) => g.members.length > 0).length;
-      };
+      const stats = small.stats.stream;
+      if (!stats) throw new Error('no stream stats');
+      const liveStreams = () => stats.sessions();
 
       // A stalled client: it sends the request, then never reads.
       let stalledText = '';
@@ -487,7 +480,7 @@ describe('GET /v1/events/stream', () => {
       });
       expect(stalled.statusCode).toBe(200);
       const healthy = await tail('', { base: small.url });
-      await waitFor(async () => (await liveStreams()) === 2, { what: 'two streams joined' });
+      await waitFor(() => liveStreams() === 2 && stats.onHub() === 2, { what: 'two streams on the hub' });
 
       // Far more than the socket buffers hold: about 8 MB in 40 events.
       const description = 'Mô tả chi tiết nhu cầu. '.repeat(8_000);
@@ -501,8 +494,9 @@ describe('GET /v1/events/stream', () => {
         sent.push(event.id);
       }
       await waitFor(() => healthy.events.length >= 40, { timeoutMs: 30_000, what: 'the healthy stream' });
-      await waitFor(async () => (await liveStreams()) === 1, { timeoutMs: 20_000, what: 'the cut-off' });
+      await waitFor(() => liveStreams() === 1, { timeoutMs: 20_000, what: 'the cut-off' });
       expect(healthy.ended).toBe(false);
+      expect(stats.cutOffs.buffered + stats.cutOffs.stalled + stats.cutOffs.evicted).toBe(1);
 
       // The stalled client now reads what reached it: a prefix, then the end of the stream.
       stalled.on('data', (chunk: string) => {
@@ -528,6 +522,86 @@ describe('GET /v1/events/stream', () => {
       await waitFor(() => healthy.cloudEvents().some((e) => e.id === after.id), {
         what: 'an event after the cut',
       });
+    } finally {
+      for (const stream of open.splice(0)) stream.close();
+      await small.stop();
+    }
+  });
+
+  it('serves every session from one consumer per gateway process, each with its own filter', async () => {
+    const stats = gateway.stats.stream;
+    if (!stats) throw new Error('no stream stats');
+    const groupPrefix = `${infra.topicPrefix}${gatewayConfig().CONSUMER_GROUP}.stream.`;
+    const queries = ['', '?province=01', '?type=vn.lienket.techtransfer.', '?sector=25', '?region=MD', ''];
+    const tails = await Promise.all(queries.map((query) => tail(query)));
+    await waitFor(() => stats.onHub() === tails.length, {
+      timeoutMs: 30_000,
+      what: 'every session on the hub',
+    });
+    const messagesBefore = stats.hub.messages;
+
+    const sent = [
+      await need('hub-1', '01', { vsic: ['2592'] }),
+      await need('hub-2', '92'),
+      await offer('hub-3', '48', ['3700']),
+      await proposal('hub-4', '01', '92', ['2592']),
+    ];
+    await caughtUp(tails);
+    expect(tails.map((t) => sorted(subjects(t)))).toEqual([
+      ['hub-1', 'hub-2', 'hub-3', 'hub-4'],
+      ['hub-1', 'hub-4'],
+      ['hub-3'],
+      ['hub-1', 'hub-4'],
+      ['hub-2', 'hub-4'],
+      ['hub-1', 'hub-2', 'hub-3', 'hub-4'],
+    ]);
+    // Each event read from Kafka once for all six sessions, by one member of one group.
+    expect(stats.hub.messages - messagesBefore).toBe(sent.length);
+    const { groups } = await admin.listGroups();
+    const ids = groups.map((g) => g.groupId).filter((id) => id.startsWith(groupPrefix));
+    const described = await admin.describeGroups(ids);
+    const withMembers = described.groups.filter((g) => g.members.length > 0);
+    expect(withMembers.map((g) => [g.groupId, g.members.length])).toEqual([[stats.hubGroupId, 1]]);
+  });
+
+  it('resumes a cursor older than the hub holds from Kafka, exactly, then moves the session to the hub', async () => {
+    const small = await startGateway(
+      gatewayConfig({ STREAM_REPLAY_EVENTS: '2', CONSUMER_GROUP: 'ring' }),
+      infra.log,
+    );
+    try {
+      const stats = small.stats.stream;
+      if (!stats) throw new Error('no stream stats');
+      const first = await tail('?type=vn.lienket.registry.need.', { base: small.url });
+      await waitFor(() => stats.onHub() === 1, { timeoutMs: 30_000, what: 'the session on the hub' });
+      // One key, so one partition: its ring keeps the last two of these ten.
+      const sent: string[] = [];
+      for (let i = 0; i < 10; i += 1) sent.push((await need(`ring-${i}`, '01', {}, 'ring-key')).id);
+      await waitFor(() => first.events.length >= 10, { what: 'ten events' });
+      expect(first.cloudEvents().map((e) => e.id)).toEqual(sent);
+      const afterSecond = first.events[1]?.id ?? '';
+      const afterEighth = first.events[7]?.id ?? '';
+      first.stream.close();
+      await waitFor(() => stats.sessions() === 0, { what: 'the first session to end' });
+
+      // From Kafka (the ring starts later), in order, then on the hub for what follows.
+      const old = await tail('?type=vn.lienket.registry.need.', {
+        base: small.url,
+        lastEventId: afterSecond,
+      });
+      // Within the ring: from memory at once.
+      const recent = await tail('?type=vn.lienket.registry.need.', {
+        base: small.url,
+        lastEventId: afterEighth,
+      });
+      await caughtUp([old, recent]);
+      expect(old.cloudEvents().map((e) => e.id)).toEqual(sent.slice(2));
+      expect(recent.cloudEvents().map((e) => e.id)).toEqual(sent.slice(8));
+      await waitFor(() => stats.onHub() === 2, { timeoutMs: 30_000, what: 'both sessions on the hub' });
+      const next = await need('ring-10', '01', {}, 'ring-key');
+      await waitFor(() => old.events.length >= 9 && recent.events.length >= 3, { what: 'the next event' });
+      expect(old.cloudEvents().at(-1)?.id).toBe(next.id);
+      expect(recent.cloudEvents().at(-1)?.id).toBe(next.id);
     } finally {
       for (const stream of open.splice(0)) stream.close();
       await small.stop();

@@ -1,10 +1,12 @@
+import { ensureTopics } from '@lienket/eventbus';
 import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform';
 import type { Request, RequestHandler } from 'express';
 import type { Admin } from 'kafkajs';
 import { actorOf } from '../app';
 import type { GatewayContext } from '../context';
-import { parseFilter } from '../events/public-events';
+import { parseFilter, publicTopics } from '../events/public-events';
 import { decodeCursor } from './cursor';
+import { StreamHub } from './hub';
 import { streamPaths } from './openapi';
 import { type StartFrom, StreamSession, startPositions } from './session';
 
@@ -84,11 +86,42 @@ export async function install(context: GatewayContext): Promise<void> {
   const owners = new WeakMap<StreamSession, string>();
   Object.assign(context.documentation.paths, streamPaths);
   let stopping = false;
+  const groupPrefix = `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}`;
+  const hub = new StreamHub({
+    kafka,
+    topics: publicTopics,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    groupPrefix,
+    maxEntriesPerPartition: config.STREAM_REPLAY_EVENTS,
+    maxBytes: config.STREAM_REPLAY_BYTES,
+    log,
+    prepare: () =>
+      ensureTopics(
+        kafka,
+        publicTopics.map((topic) => config.KAFKA_TOPIC_PREFIX + topic),
+        { partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+      ),
+  });
+  const cutOffs = { buffered: 0, stalled: 0, evicted: 0 };
+  context.stats.stream = {
+    sessions: () => sessions.size,
+    onHub: () => [...sessions].filter((s) => s.onHub).length,
+    hub: hub.stats,
+    hubGroupId: hub.groupId,
+    cutOffs,
+  };
+  // Not awaited: the gateway answers at once; sessions read with consumers of their own until the
+  // hub has joined, then move to it.
+  void hub.start();
   const options = {
     kafka,
+    hub,
+    onCutOff: (reason: keyof typeof cutOffs) => {
+      cutOffs[reason] += 1;
+    },
     admin: getAdmin,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
-    groupPrefix: `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}`,
+    groupPrefix,
     heartbeatMs: config.STREAM_HEARTBEAT_MS,
     maxBuffered: config.STREAM_MAX_BUFFERED,
     retryMs: STREAM_RETRY_MS,
@@ -135,6 +168,7 @@ export async function install(context: GatewayContext): Promise<void> {
     stop: async () => {
       stopping = true;
       await Promise.all([...sessions].map((session) => session.stop()));
+      await hub.stop();
       const client = await admin?.catch(() => undefined);
       await client?.disconnect().catch(() => undefined);
     },
