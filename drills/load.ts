@@ -39,6 +39,8 @@ export interface LoadOptions {
 export class Load {
   readonly attempts: Attempt[] = [];
   inflight = 0;
+  /** Calls in flight at once, at most. */
+  peakInflight = 0;
   missed = 0;
   startedAt = 0;
   endedAt = 0;
@@ -149,6 +151,7 @@ export class Load {
 
   private fire(work: () => Promise<Attempt>) {
     this.inflight += 1;
+    this.peakInflight = Math.max(this.peakInflight, this.inflight);
     void work().then((attempt) => {
       this.inflight -= 1;
       this.attempts.push(attempt);
@@ -186,6 +189,10 @@ export class Load {
     this.endedAt = Date.now();
     while (this.inflight > 0) await sleep(20);
     this.progress(this.attempts.slice(reportedCount), (Date.now() - lastReport) / 1000);
+    if (this.missed > 0)
+      log(
+        `    the load generator skipped ${this.missed} of ${this.seq} needs due at ${rate}/s: ${maxInflight} calls were in flight (--concurrency)`,
+      );
   }
 
   /** Keeps the load going until `releaseAt` is called (while something is down). */
@@ -236,6 +243,8 @@ export class Load {
       offersSent: offers.length,
       offersAccepted: offers.filter((a) => a.ok).length,
       notSentClientSaturated: this.missed,
+      peakInflight: this.peakInflight,
+      maxInflight: this.options.maxInflight,
       latencyMs: {
         p50: percentile(latencies, 50),
         p95: percentile(latencies, 95),

@@ -39,7 +39,7 @@ function parseArgs(argv: string[]) {
   }
   if (flags.has('help')) {
     process.stdout.write(
-      'usage: npm run drills -- [--quick] [--only=poison,broker,kill,store] [--rate=N] [--keep] [--out=path]\n',
+      'usage: npm run drills -- [--quick] [--only=poison,broker,kill,store] [--rate=N] [--concurrency=N] [--keep] [--out=path]\n',
     );
     process.exit(0);
   }
@@ -57,7 +57,9 @@ function parseArgs(argv: string[]) {
     storeLoadMs: quick ? 20_000 : 40_000,
     storeDownMs: quick ? 5_000 : 8_000,
     drainTimeoutMs: quick ? 240_000 : 600_000,
-    concurrency: Number(flags.get('concurrency') ?? (quick ? 8 : 16)),
+    // Room for every call in flight at the rate while answers take up to a second (Little's law), so the
+    // generator offers the rate it is given; beyond it due calls are counted as not sent (notSentClientSaturated).
+    concurrency: Number(flags.get('concurrency') ?? Math.max(quick ? 8 : 16, Math.ceil(rate))),
     stallMs: quick ? 60_000 : 120_000,
     afterRecoveryMs: quick ? 8_000 : 15_000,
     duplicateSamplesPerTopic: quick ? 10 : 40,
