@@ -94,7 +94,7 @@ const waitForText = (selector: string, expected: string | RegExp, timeout = 15_0
 async function signIn(token: string) {
   await page.goto(`${url}/#/signin`);
   await page.getByLabel('Mã truy cập (token)').fill(token);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('button', { name: 'Dùng mã này' }).click();
   await page.locator('.who').waitFor();
 }
 
