@@ -3,11 +3,12 @@ import {
   Events,
   techtransferEventsV1 as ev,
   registryServiceV1 as reg,
+  registryEventsV1,
   registryV1,
   Topics,
   techtransferV1 as tt,
 } from '@lienket/contracts';
-import { headerText } from '@lienket/eventbus';
+import { createEventPublisher, type EncodedEvent, encodeEvent, headerText } from '@lienket/eventbus';
 import {
   type Actor,
   actorMetadata,
@@ -466,6 +467,143 @@ describe('technology requests', () => {
     await waitFor(async () => (await service.store.findRequest(needId))?.status === 'closed', {
       timeoutMs: 20_000,
     });
+  });
+});
+
+describe('the registry consumer, on batches', () => {
+  it('applies a batch of registry events in order, once, however often it is delivered', async () => {
+    const publisher = await createEventPublisher({
+      kafka: infra.kafka,
+      source: '/lienket/registry',
+      topicPrefix: infra.topicPrefix,
+      log: infra.log,
+    });
+    try {
+      const enterpriseId = 'e-batch-1';
+      const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+      const meta = (id: string, key: string, seconds: number) => ({
+        id,
+        source: '/lienket/registry',
+        key,
+        time: at(seconds),
+      });
+      const enterpriseEvents = [
+        encodeEvent(
+          Events.enterpriseRegistered,
+          registryEventsV1.EnterpriseRegistered.fromPartial({
+            enterprise: registryV1.Enterprise.fromPartial({
+              id: enterpriseId,
+              name: 'Công ty Cơ khí Thái Nguyên',
+              province: { code: '19' },
+              kind: registryV1.EnterpriseKind.ENTERPRISE_KIND_ENTERPRISE,
+            }),
+          }),
+          meta('batch-registered', enterpriseId, 1),
+        ),
+        encodeEvent(
+          Events.enterpriseVerified,
+          registryEventsV1.EnterpriseVerified.fromPartial({ enterpriseId, province: '19' }),
+          meta('batch-verified', enterpriseId, 2),
+        ),
+        encodeEvent(
+          Events.enterpriseRejected,
+          registryEventsV1.EnterpriseRejected.fromPartial({ enterpriseId, province: '19', reason: 'x' }),
+          meta('batch-rejected', enterpriseId, 3),
+        ),
+        encodeEvent(
+          Events.leadFirmDesignated,
+          registryEventsV1.LeadFirmDesignated.fromPartial({ enterpriseId, province: '19', leadFirm: true }),
+          meta('batch-lead-firm', enterpriseId, 4),
+        ),
+      ];
+      const need = (id: string, category: registryV1.NeedCategory) =>
+        encodeEvent(
+          Events.needPosted,
+          registryEventsV1.NeedPosted.fromPartial({
+            need: registryV1.Need.fromPartial({
+              id,
+              enterpriseId,
+              province: '19',
+              title: 'Cần công nghệ mạ kẽm nhúng nóng',
+              category,
+              createdAt: at(5),
+            }),
+          }),
+          meta(`batch-posted-${id}`, id, 5),
+        );
+      const needEvents = [
+        need('n-batch-tech', registryV1.NeedCategory.NEED_CATEGORY_TECHNOLOGY),
+        need('n-batch-goods', registryV1.NeedCategory.NEED_CATEGORY_MATERIAL),
+        encodeEvent(
+          Events.needClosed,
+          registryEventsV1.NeedClosed.fromPartial({ needId: 'n-batch-tech', enterpriseId }),
+          meta('batch-closed', 'n-batch-tech', 6),
+        ),
+        encodeEvent(
+          Events.needExpired,
+          registryEventsV1.NeedExpired.fromPartial({ needId: 'n-batch-tech', enterpriseId }),
+          meta('batch-expired', 'n-batch-tech', 7),
+        ),
+      ];
+      // Each batch twice in one produce (a relay re-run), then the first events again later (a replay).
+      await publisher.publishEncoded([
+        ...enterpriseEvents,
+        ...enterpriseEvents,
+        ...needEvents,
+        ...needEvents,
+      ]);
+      await waitFor(async () => (await service.store.findRequest('n-batch-tech'))?.status === 'closed', {
+        what: 'the request of the technology need, closed',
+        timeoutMs: 20_000,
+      });
+      await waitFor(async () => (await service.store.findParty(enterpriseId))?.leadFirm === true, {
+        what: 'the party as of its last event',
+      });
+      // The replay, each followed by a marker with the same key (so in the same partition, after it).
+      const markers = [
+        encodeEvent(
+          Events.leadFirmDesignated,
+          registryEventsV1.LeadFirmDesignated.fromPartial({ enterpriseId, province: '19', leadFirm: false }),
+          meta('batch-lead-firm-withdrawn', enterpriseId, 8),
+        ),
+        { ...need('n-batch-marker', registryV1.NeedCategory.NEED_CATEGORY_TECHNOLOGY), key: 'n-batch-tech' },
+      ];
+      await publisher.publishEncoded([
+        ...enterpriseEvents.slice(0, 2),
+        markers[0] as EncodedEvent,
+        ...needEvents.slice(0, 1),
+        markers[1] as EncodedEvent,
+      ]);
+      await waitFor(async () => (await service.store.findRequest('n-batch-marker')) !== undefined, {
+        what: 'the marker after the replayed need',
+      });
+      await waitFor(async () => (await service.store.findParty(enterpriseId))?.leadFirm === false, {
+        what: 'the marker after the replayed enterprise events',
+      });
+      await waitFor(async () => (await service.relay.backlog()) === 0, { what: 'the outbox drained' });
+
+      // The last event of each kind wins; older ones replayed later change nothing.
+      expect(await service.store.findParty(enterpriseId)).toMatchObject({
+        province: '19',
+        verified: false,
+        rejected: true,
+        leadFirm: false,
+      });
+      const request = await service.store.findRequest('n-batch-tech');
+      expect(request).toMatchObject({ status: 'closed', version: 2 });
+      expect(await service.store.findRequest('n-batch-goods')).toBeUndefined();
+      const announced = (await infra.readAll(Topics.techtransferRequest)).filter(
+        (m) => m.key?.toString() === 'n-batch-tech',
+      );
+      expect(announced.map((m) => headerText(m.headers, 'ce_type'))).toEqual([
+        Events.requestPosted.type,
+        Events.requestClosed.type,
+      ]);
+      const closed = ev.RequestClosed.decode(announced[1]?.value as Buffer);
+      expect(closed.reason).toBe('need_closed');
+    } finally {
+      await publisher.disconnect();
+    }
   });
 });
 

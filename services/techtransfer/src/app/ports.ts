@@ -85,9 +85,10 @@ export interface PartyChange {
 /** Persistence of techtransfer's aggregates; every write stores its events in the same document. */
 export interface TechTransferStore {
   findParty(enterpriseId: string): Promise<StoredParty | undefined>;
-  /** Applies projected enterprise facts unless a later event already did. */
-  projectParty(enterpriseId: string, facts: Partial<StoredParty>, at: Date): Promise<void>;
-  /** `projectParty` for a batch of events, in their order, in one bulk write. */
+  /**
+   * Applies the projected enterprise facts of a batch of events, in their order, each unless a
+   * later event already wrote the party: one read and one write.
+   */
   projectParties(changes: readonly PartyChange[]): Promise<void>;
 
   insertOffer(offer: Offer, events: OutboxEntry[]): Promise<void>;

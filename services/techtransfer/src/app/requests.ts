@@ -26,15 +26,6 @@ export function makeRequestUseCases(ctx: UseCaseContext) {
       return request;
     },
 
-    /** A registry need of category technology becomes a request with the need's id (a replay inserts nothing). */
-    async requestFromNeed(request: TechRequest): Promise<boolean> {
-      const inserted = await store.insertRequest(request, [
-        event(Events.requestPosted, { request: requestToProto(request) }, request.id, request.createdAt),
-      ]);
-      if (inserted) afterWrite();
-      return inserted;
-    },
-
     /** Registry needs of category technology, for a batch consumer: one insert; a replay inserts nothing. */
     async requestsFromNeeds(requests: readonly TechRequest[]): Promise<string[]> {
       const inserted = await store.insertRequests(
@@ -79,20 +70,6 @@ export function makeRequestUseCases(ctx: UseCaseContext) {
       if (saved < saves.length)
         throw new Error('a request changed while its need was closed; applying again');
       return saved;
-    },
-
-    /** The registry closed, fulfilled or expired the need a request came from. */
-    async closeFromNeed(needId: string, reason: string): Promise<void> {
-      const current = await store.findRequest(needId);
-      if (current?.status !== 'open') return;
-      await changeRequest(needId, (r, now) =>
-        r.status !== 'open'
-          ? undefined
-          : {
-              next: closeRequest(r, now),
-              events: [event(Events.requestClosed, { requestId: r.id, reason }, r.id, now)],
-            },
-      );
     },
 
     closeRequest: (actor: Actor, id: string) =>

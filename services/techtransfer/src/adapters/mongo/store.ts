@@ -2,7 +2,6 @@ import {
   aggregateCollection,
   createModelIndexes,
   isDuplicateKey,
-  onlyDuplicateKeys,
   prefixTextFilter,
   SEARCH_FIELD,
 } from '@lienket/eventbus';
@@ -98,37 +97,33 @@ export function createMongoTechTransferStore(connection: mongoose.Connection): T
       const { _id, at: _at, ...facts } = document;
       return { ...facts, enterpriseId: _id } as StoredParty;
     },
-    async projectParty(enterpriseId, facts, at) {
-      // Events of one enterprise arrive in order; a replay repeats older ones, which must not win.
-      try {
-        await parties.updateOne(
-          { _id: enterpriseId, at: { $lte: at } },
-          { $set: { ...facts, at } },
-          { upsert: true },
-        );
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error; // a newer event already wrote it
-      }
-    },
-
     async projectParties(changes) {
       if (changes.length === 0) return;
-      // One statement per event, in order, each guarded by its time; unordered so that a statement
-      // refused as older than the stored party (its upsert hits the existing id) does not stop the rest.
-      try {
-        await parties.bulkWrite(
-          changes.map(({ enterpriseId, facts, at }) => ({
-            updateOne: {
-              filter: { _id: enterpriseId, at: { $lte: at } },
-              update: { $set: { ...facts, at } },
-              upsert: true,
-            },
-          })),
-          { ordered: false },
-        );
-      } catch (error) {
-        if (!onlyDuplicateKeys(error)) throw error;
+      // One read, then the events folded in order onto what is stored (an event older than the
+      // stored party changes nothing), then one write: new parties inserted, stored ones updated
+      // only if still as read. Not one guarded upsert per event: FerretDB stops an update command
+      // at its first duplicate key even when unordered. A conflict throws; the batch is applied again.
+      const ids = [...new Set(changes.map((c) => c.enterpriseId))];
+      const stored = new Map(
+        (await parties.find({ _id: { $in: ids } }, { _id: 1, at: 1 }).lean()).map((d) => [d._id, d.at]),
+      );
+      const folded = new Map<string, { facts: Partial<StoredParty>; at: Date }>();
+      for (const { enterpriseId, facts, at } of changes) {
+        const current = folded.get(enterpriseId);
+        const latest = current?.at ?? stored.get(enterpriseId);
+        if (latest && at < latest) continue;
+        folded.set(enterpriseId, { facts: { ...current?.facts, ...facts }, at });
       }
+      if (folded.size === 0) return;
+      const writes = [...folded].map(([_id, { facts, at }]) => {
+        const readAt = stored.get(_id);
+        return readAt
+          ? { updateOne: { filter: { _id, at: readAt }, update: { $set: { ...facts, at } } } }
+          : { insertOne: { document: { _id, ...facts, at } } };
+      });
+      const updates = writes.filter((w) => 'updateOne' in w).length;
+      const result = await parties.bulkWrite(writes, { ordered: false });
+      if (result.matchedCount < updates) throw new Error('a party changed while its events were applied');
     },
 
     insertOffer: (offer, events) => offers.insert(offer, events),
