@@ -640,6 +640,63 @@ describe('two gateway instances', () => {
     expect(log.every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
     await unsubscribe('analyst-alice', id);
   });
+
+  it('see a subscription changed through the other instance before the next event, from their caches', async () => {
+    if (!second) throw new Error('the second instance did not start');
+    const config = configFor();
+    const groupId = `${infra.topicPrefix}${config.CONSUMER_GROUP}-webhooks`;
+    const topic = infra.topicPrefix + Events.needPosted.topic;
+    const admin = infra.kafka.admin();
+    await admin.connect();
+    /** Both instances have consumed (committed) every need published so far. */
+    const consumedAll = async () => {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return ends.every(
+        ({ partition, high }) =>
+          Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1) >= Number(high),
+      );
+    };
+    try {
+      const hook = await receiver(() => 200);
+      const alice = await token('analyst-alice', 'analyst');
+      const { id } = await subscribe('analyst-alice', { target_url: hook.url, filter: { province: ['21'] } });
+      const firstRound: string[] = [];
+      for (let i = 0; i < 6; i += 1) firstRound.push(await postNeed('21'));
+      await waitFor(() => new Set(hook.eventIds()).size >= firstRound.length, { what: 'the first round' });
+
+      // Paused through the second instance: neither instance queues the next events for it.
+      const paused = await api('PATCH', `/v1/subscriptions/${id}`, {
+        base: second.url,
+        token: alice,
+        body: { active: false },
+      });
+      expect(paused.status).toBe(200);
+      for (let i = 0; i < 6; i += 1) await postNeed('21');
+      await waitFor(consumedAll, { timeoutMs: 30_000, what: 'both instances past the paused round' });
+
+      // Resumed through the second instance again: both deliver what follows.
+      const resumed = await api('PATCH', `/v1/subscriptions/${id}`, {
+        base: second.url,
+        token: alice,
+        body: { active: true },
+      });
+      expect(resumed.status).toBe(200);
+      const thirdRound: string[] = [];
+      for (let i = 0; i < 6; i += 1) thirdRound.push(await postNeed('21'));
+      await waitFor(consumedAll, { timeoutMs: 30_000, what: 'both instances past the third round' });
+      await waitFor(() => new Set(hook.eventIds()).size >= firstRound.length + thirdRound.length, {
+        what: 'the third round',
+      });
+      expect([...new Set(hook.eventIds())].sort()).toEqual([...firstRound, ...thirdRound].sort());
+      // Nothing was even queued for the paused round (a stale list would have queued it, then cancelled it).
+      const log = await deliveriesOf('analyst-alice', id, '?page_size=100');
+      expect(log.map((d) => d.event_id).sort()).toEqual([...firstRound, ...thirdRound].sort());
+      await unsubscribe('analyst-alice', id);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });
 
 describe('target addresses (private targets not allowed)', () => {
