@@ -15,6 +15,7 @@ import {
   createLogger,
   type PromiseClient,
   parseConfig,
+  storeCommands,
 } from '@lienket/platform';
 import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
@@ -42,6 +43,9 @@ const matchmakingConfig = (overrides: Record<string, string> = {}) =>
     RELAY_POLL_MS: '50',
     INSTANCE_ID: 'one',
     MATCH_THRESHOLD: '0.4',
+    // Responsiveness comes from the proposals, which a replay into a fresh database does not have:
+    // no periodic refresh during the tests, or the live index's parties would differ from a replay's.
+    PROPOSAL_EXPIRY_INTERVAL_MS: '3600000',
     ...overrides,
   });
 
@@ -143,6 +147,30 @@ const proposalsFor = (needId: string, count: number) =>
       matchmakingEventsV1.MatchProposed.decode(m.value as Buffer).proposal?.needId === needId,
     timeoutMs: 30_000,
   });
+
+/** Store commands this process sent so far (registry and matchmaking run in it), by who sends them. */
+async function storeCommandCounts() {
+  const { values } = await storeCommands.get();
+  const sum = (keep: (collection: string, command: string) => boolean) =>
+    values
+      .filter((v) => keep(String(v.labels.collection), String(v.labels.command)))
+      .reduce((total, v) => total + v.value, 0);
+  const dedupe = (collection: string) =>
+    collection.startsWith('processed_events_') && collection.includes('matchmaking');
+  return {
+    // The index consumer writes the projection and nothing else.
+    index: sum((collection) => collection.startsWith('projection_')),
+    indexDedupe: sum((collection) => dedupe(collection) && collection.includes('-index-')),
+    // The action consumer inserts proposals and unmet demand (the relay's commands are updates
+    // and reads) and records the ids it applied.
+    actions: sum(
+      (collection, command) =>
+        ((collection === 'proposals' || collection === 'demand_outcomes') && command === 'insert') ||
+        (dedupe(collection) && !collection.includes('-index-')),
+    ),
+    partyStats: sum((collection) => collection === 'party_stats'),
+  };
+}
 
 describe('matchmaking on real Kafka and the store', () => {
   let buyer: registryV1.Enterprise;
@@ -373,6 +401,34 @@ describe('matchmaking on real Kafka and the store', () => {
     expect(listed.proposals.filter((p) => p.needId === lonely.id)).toEqual([]);
   });
 
+  it('costs a bounded number of store commands per batch, whatever the number of needs', async () => {
+    const before = await storeCommandCounts();
+    const index = { ...matchmaking.indexConsumer.stats };
+    const actions = { ...matchmaking.actionConsumer.stats };
+    const posted = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => need(buyer, `Thùng carton lô ${i + 1}`, ['481910'])),
+    );
+    await waitFor(
+      () =>
+        matchmaking.actionConsumer.stats.processed >= actions.processed + posted.length &&
+        matchmaking.indexConsumer.stats.processed >= index.processed + posted.length,
+      { what: `${posted.length} needs indexed and acted on`, timeoutMs: 30_000 },
+    );
+    await Promise.all(posted.map((n) => proposalsFor(n.id, 1)));
+    const after = await storeCommandCounts();
+    const batches = {
+      index: matchmaking.indexConsumer.stats.batches - index.batches,
+      actions: matchmaking.actionConsumer.stats.batches - actions.batches,
+    };
+    // Index: one bulk write of the projection per batch, no record of processed ids (idempotent).
+    expect(after.index - before.index).toBeLessThanOrEqual(batches.index);
+    expect(after.indexDedupe - before.indexDedupe).toBe(0);
+    // Actions: the processed ids read and written once, one insert of proposals, one of unmet demand.
+    expect(after.actions - before.actions).toBeLessThanOrEqual(4 * batches.actions);
+    // No statistics written per proposal or answer: they are derived from the proposals.
+    expect(after.partyStats).toBe(0);
+  });
+
   it('builds an identical index when a fresh instance replays the topics', async () => {
     const fresh = await startMatchmaking(
       matchmakingConfig({
@@ -465,4 +521,29 @@ describe('matchmaking on real Kafka and the store', () => {
     await proposalsFor(posted.id, 1);
     expect(warnings).not.toContain('index did not catch up in time; matching with what it has');
   }, 60_000);
+
+  it('derives responsiveness from the proposals: answered (accepted or declined) of received', async () => {
+    const declined = proposals.find((p) => p.supplierEnterpriseId === neighbour.id) as matchmakingV1.Proposal;
+    await matchClient.declineProposal(
+      { proposalId: declined.id, reason: 'Giá chưa phù hợp' },
+      as(firm(buyer.id)),
+    );
+    const received = await matchClient.listProposals(
+      { enterpriseId: buyer.id, provinceCode: '', statuses: [], page: { pageSize: 100, pageToken: '' } },
+      as(admin),
+    );
+    const answered = received.proposals.filter(
+      (p) => p.buyerAcceptedAt !== undefined || p.declinedBy === buyer.id,
+    ).length;
+    // It accepted the nearest and declined the neighbour's; every later one is still open.
+    expect([answered, received.proposals.length]).toEqual([2, received.page?.totalSize]);
+    expect(received.proposals.length).toBeGreaterThanOrEqual(3);
+    await matchmaking.matchmaking.refreshResponsiveness();
+    expect(matchmaking.matchmaking.supplies.party(buyer.id)?.responsiveness).toBeCloseTo(
+      answered / received.proposals.length,
+      10,
+    );
+    // Fewer than three received tells nothing yet.
+    expect(matchmaking.matchmaking.supplies.party(unrelated.id)?.responsiveness).toBeUndefined();
+  });
 });

@@ -39,10 +39,13 @@ export function createIndexProgress(kafka: Kafka, topicPrefix: string, log: Logg
       done.set(key, Math.max(done.get(key) ?? -1, Number(offset)));
     },
     /**
-     * Resolves once the index holds the acting event itself (`own`: its topic, partition and offset)
-     * and every partition of the other registry topics up to its current end. The acting event's own
-     * topic is not awaited to its end: under sustained posting that end moves on faster than any
-     * action, and later postings there are matched when their own turn comes.
+     * Resolves once the index holds the acting event itself (`own`: its topic, partition and offset;
+     * an action batch passes its last new posting) and every partition of the other registry topics
+     * up to its current end. The acting event's own topic is not awaited to its end: under sustained
+     * posting that end moves on faster than any action, and later postings there are matched when
+     * their own turn comes. Called once per action batch: one ask for the other topics' ends per
+     * batch, not per posting. (The index consumer sees those ends itself, as each fetch's high
+     * watermarks, but the event bus does not hand them to its handlers yet.)
      */
     async caughtUp(
       own?: { topic: string; partition: number; offset: string },
