@@ -354,7 +354,6 @@ export async function poisonAndDuplicatesDrill(env: DrillEnv): Promise<DrillResu
           effectsBefore: {
             ...before.insights,
             proposals: before.proposals,
-            partyStatsReceived: before.partyStatsReceived,
             contactGrants: before.contactGrants,
           },
           ...consistency.counts,
