@@ -1,5 +1,5 @@
 import { Events, Topics, testingV1 } from '@lienket/contracts';
-import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
+import { installTestTracing, openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { type EncodedEvent, headerText, toKafkaMessage } from './cloudevents';
@@ -10,6 +10,7 @@ import { ensureTopics } from './topics';
 
 type Pinged = testingV1.ProbePinged;
 
+const spans = installTestTracing();
 let infra: TestInfra;
 let publisher: EventPublisher;
 let topic: string;
@@ -296,6 +297,41 @@ describe('a batch consumer', () => {
       await client.close();
     }
   }, 90_000);
+
+  it('traces each event under its send span, and each handler call in a batch span linked to them', async () => {
+    const events = [1, 2, 3].map((n) => probe('traced', n));
+    await publisher.publishEncoded(events);
+    const seen: string[] = [];
+    const { groupId } = await startConsumer('traced', {
+      subscriptions: [
+        onBatch([Events.probePinged], async (batch) => {
+          seen.push(...mine('traced')(batch).map((e) => e.id));
+        }),
+      ],
+    });
+    await waitFor(() => seen.length === 3, { what: 'the traced events' });
+    const finished = () => spans.getFinishedSpans();
+    const named = (name: string, id: string) =>
+      finished().filter((s) => s.name === `${name} ${topic}` && s.attributes['messaging.message.id'] === id);
+    for (const { id } of events) {
+      const [send] = named('send', id);
+      const process = await waitFor(
+        () =>
+          // Every group still running in this file reads the topic: look at this group's span.
+          named('process', id).find((s) => s.attributes['messaging.consumer.group.name'] === groupId),
+        { what: `the process span of ${id}` },
+      );
+      expect(process.parentSpanContext?.spanId).toBe(send?.spanContext().spanId);
+      expect(process.spanContext().traceId).toBe(send?.spanContext().traceId);
+      // The handler's call ran in a batch span linked to this event's process span.
+      const batch = finished().find(
+        (s) =>
+          s.attributes['messaging.batch.message_count'] !== undefined &&
+          s.links.some((l) => l.context.spanId === process.spanContext().spanId),
+      );
+      expect(batch?.name).toBe(`process ${topic}`);
+    }
+  });
 
   it('keeps the order of each key, and later events of a key still apply after its poison event', async () => {
     const order: string[] = [];
