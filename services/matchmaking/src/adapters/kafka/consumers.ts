@@ -1,5 +1,5 @@
 import { Events, Topics } from '@lienket/contracts';
-import { type BatchEvent, type BatchEventOf, isEvent, onBatch, type Subscription } from '@lienket/eventbus';
+import { type BatchEvent, onBatch, payloadOf, type Subscription } from '@lienket/eventbus';
 import type { Logger } from '@lienket/platform';
 import type { Kafka } from 'kafkajs';
 import type { Matchmaking } from '../../app/matchmaking';
@@ -104,34 +104,35 @@ const indexedEvents = [
   Events.needExpired,
 ] as const;
 
-/** What one registry event changes in the projection (none for an event without its entity). */
-function registryChangeOf(e: BatchEventOf<(typeof indexedEvents)[number]>): RegistryChange[] {
+/**
+ * What one registry event changes in the projection (none for an event without its entity).
+ * `payloadOf` rather than `isEvent`: several of these payloads share one shape.
+ */
+function registryChangeOf(e: BatchEvent): RegistryChange[] {
   const at = e.time;
-  if (isEvent(e, Events.enterpriseRegistered) || isEvent(e, Events.enterpriseUpdated))
-    return e.payload.enterprise ? [{ kind: 'enterprise', enterprise: e.payload.enterprise, at }] : [];
-  if (isEvent(e, Events.enterpriseVerified))
-    return [{ kind: 'partyPatch', id: e.payload.enterpriseId, patch: { verified: true }, at }];
-  if (isEvent(e, Events.enterpriseRejected))
-    return [{ kind: 'partyPatch', id: e.payload.enterpriseId, patch: { verified: false }, at }];
-  if (isEvent(e, Events.leadFirmDesignated))
-    return [{ kind: 'partyPatch', id: e.payload.enterpriseId, patch: { leadFirm: e.payload.leadFirm }, at }];
-  if (isEvent(e, Events.capabilityPosted))
-    return e.payload.capability ? [{ kind: 'capability', capability: e.payload.capability, at }] : [];
-  if (isEvent(e, Events.capabilityWithdrawn) || isEvent(e, Events.capabilityExpired))
-    return [{ kind: 'capabilityPatch', id: e.payload.capabilityId, patch: { open: false }, at }];
-  if (isEvent(e, Events.capabilityRenewed))
-    return [
-      {
-        kind: 'capabilityPatch',
-        id: e.payload.capabilityId,
-        patch: { validUntil: e.payload.validUntil ?? new Date(0) },
-        at,
-      },
-    ];
-  if (isEvent(e, Events.needPosted))
-    return e.payload.need ? [{ kind: 'need', need: e.payload.need, at }] : [];
-  if (isEvent(e, Events.needClosed) || isEvent(e, Events.needFulfilled) || isEvent(e, Events.needExpired))
-    return [{ kind: 'needPatch', id: e.payload.needId, patch: { open: false }, at }];
+  const profile = payloadOf(e, Events.enterpriseRegistered) ?? payloadOf(e, Events.enterpriseUpdated);
+  if (profile) return profile.enterprise ? [{ kind: 'enterprise', enterprise: profile.enterprise, at }] : [];
+  const verified = payloadOf(e, Events.enterpriseVerified);
+  if (verified) return [{ kind: 'partyPatch', id: verified.enterpriseId, patch: { verified: true }, at }];
+  const rejected = payloadOf(e, Events.enterpriseRejected);
+  if (rejected) return [{ kind: 'partyPatch', id: rejected.enterpriseId, patch: { verified: false }, at }];
+  const lead = payloadOf(e, Events.leadFirmDesignated);
+  if (lead) return [{ kind: 'partyPatch', id: lead.enterpriseId, patch: { leadFirm: lead.leadFirm }, at }];
+  const capability = payloadOf(e, Events.capabilityPosted)?.capability;
+  if (capability) return [{ kind: 'capability', capability, at }];
+  const closedCapability = payloadOf(e, Events.capabilityWithdrawn) ?? payloadOf(e, Events.capabilityExpired);
+  if (closedCapability)
+    return [{ kind: 'capabilityPatch', id: closedCapability.capabilityId, patch: { open: false }, at }];
+  const renewed = payloadOf(e, Events.capabilityRenewed);
+  if (renewed) {
+    const patch = { validUntil: renewed.validUntil ?? new Date(0) };
+    return [{ kind: 'capabilityPatch', id: renewed.capabilityId, patch, at }];
+  }
+  const need = payloadOf(e, Events.needPosted)?.need;
+  if (need) return [{ kind: 'need', need, at }];
+  const closedNeed =
+    payloadOf(e, Events.needClosed) ?? payloadOf(e, Events.needFulfilled) ?? payloadOf(e, Events.needExpired);
+  if (closedNeed) return [{ kind: 'needPatch', id: closedNeed.needId, patch: { open: false }, at }];
   return [];
 }
 
@@ -159,22 +160,27 @@ const actedOn = [
   Events.needExpired,
 ] as const;
 
-function actionOf(e: BatchEventOf<(typeof actedOn)[number]>): RegistryAction {
-  if (isEvent(e, Events.needPosted)) return { kind: 'needPosted', needId: e.payload.need?.id ?? '' };
-  if (isEvent(e, Events.capabilityPosted))
-    return { kind: 'capabilityPosted', capabilityId: e.payload.capability?.id ?? '' };
-  if (isEvent(e, Events.capabilityWithdrawn))
-    return { kind: 'capabilityClosed', capabilityId: e.payload.capabilityId, reason: 'capability_withdrawn' };
-  if (isEvent(e, Events.capabilityExpired))
-    return { kind: 'capabilityClosed', capabilityId: e.payload.capabilityId, reason: 'capability_expired' };
-  if (isEvent(e, Events.needClosed))
-    return { kind: 'needClosed', needId: e.payload.needId, reason: 'need_closed' };
-  if (isEvent(e, Events.needFulfilled))
-    return { kind: 'needClosed', needId: e.payload.needId, reason: 'need_fulfilled' };
-  // NeedClosed, NeedFulfilled and NeedExpired have one shape: the checks above narrowed it away.
-  const { type, payload } = e as BatchEvent<{ needId: string }>;
-  if (type === Events.needExpired.type) return { kind: 'needExpired', needId: payload.needId };
-  throw new Error(`no action for ${type}`);
+/** What one registry event asks of the action consumer (`payloadOf`: several payloads share a shape). */
+function actionOf(e: BatchEvent): RegistryAction[] {
+  const need = payloadOf(e, Events.needPosted);
+  if (need) return [{ kind: 'needPosted', needId: need.need?.id ?? '' }];
+  const capability = payloadOf(e, Events.capabilityPosted);
+  if (capability) return [{ kind: 'capabilityPosted', capabilityId: capability.capability?.id ?? '' }];
+  const withdrawn = payloadOf(e, Events.capabilityWithdrawn);
+  if (withdrawn)
+    return [
+      { kind: 'capabilityClosed', capabilityId: withdrawn.capabilityId, reason: 'capability_withdrawn' },
+    ];
+  const expired = payloadOf(e, Events.capabilityExpired);
+  if (expired)
+    return [{ kind: 'capabilityClosed', capabilityId: expired.capabilityId, reason: 'capability_expired' }];
+  const closed = payloadOf(e, Events.needClosed);
+  if (closed) return [{ kind: 'needClosed', needId: closed.needId, reason: 'need_closed' }];
+  const fulfilled = payloadOf(e, Events.needFulfilled);
+  if (fulfilled) return [{ kind: 'needClosed', needId: fulfilled.needId, reason: 'need_fulfilled' }];
+  const needExpired = payloadOf(e, Events.needExpired);
+  if (needExpired) return [{ kind: 'needExpired', needId: needExpired.needId }];
+  return [];
 }
 
 /**
@@ -191,10 +197,10 @@ export function actionSubscriptions(
   return [
     onBatch(actedOn, async (events, { topic, partition }) => {
       const lastPosting = events.findLast(
-        (e) => isEvent(e, Events.needPosted) || isEvent(e, Events.capabilityPosted),
+        (e) => e.type === Events.needPosted.type || e.type === Events.capabilityPosted.type,
       );
       if (lastPosting) await progress.caughtUp({ topic, partition, offset: lastPosting.offset });
-      await matchmaking.actions.act(events.map(actionOf));
+      await matchmaking.actions.act(events.flatMap(actionOf));
     }),
   ];
 }
