@@ -54,7 +54,7 @@ export function chart(r: Report): string {
         unit: 'commands per accepted need (scraped from each service’s /metrics before and after the phase)',
         scale: 'linear',
         bars: curve.points.map((p) => ({
-          label: `${fmt(p.rate, 0)} needs/s${p.storeCommands.settled ? '' : ' (not settled)'}`,
+          label: `${fmt(p.rate, 0)} needs/s${p.storeCommands.settled ? (p.storeCommands.exact ? '' : ' (not exact)') : ' (not settled)'}`,
           value: p.storeCommands.perNeed,
           note: `${fmt(p.storeCommands.perNeed, 1)}: ${Object.entries(p.storeCommands.byService)
             .slice(0, 3)

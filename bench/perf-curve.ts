@@ -34,7 +34,7 @@ export interface LoadCurve {
   durationS: number;
   drainS: number;
   generatorCheck: GeneratorCheck;
-  warmup: { needs: number; answered: number; settled: boolean };
+  warmup: { posted: number; accepted: number; answered: number; settled: boolean };
   /** Store commands per second with no load, by service (counted in the phases too; subtracted in perNeedWithoutBackground). */
   idle: ReturnType<typeof idleRate> | null;
   points: CurvePoint[];
@@ -57,6 +57,13 @@ export interface CurveOptions {
   bareServer: string;
   bar: (label: string, total: number, format?: string) => SingleBar;
 }
+
+/** What was still moving when a wait for the run to settle gave up. */
+const unsettled = (s: Settled) =>
+  [
+    ...Object.entries(s.lag).flatMap(([group, lag]) => (lag > 0 ? [`${group} ${lag} behind`] : [])),
+    ...Object.entries(s.outboxPending).flatMap(([db, n]) => (n > 0 ? [`${db} ${n} outbox documents`] : [])),
+  ].join(', ') || 'no answer from Kafka or the store';
 
 export async function runCurve(options: CurveOptions): Promise<LoadCurve> {
   const { platform, infra } = options;
@@ -106,7 +113,7 @@ export async function runCurve(options: CurveOptions): Promise<LoadCurve> {
   const warm = await phase(10, options.warmupNeeds / 10, options.seed + 2, true);
   const warmSettled = await settle(options.drainS);
   log(
-    `  ${warm.answered}/${warm.accepted} answered on the stream; ${warmSettled.settled ? `settled in ${(warmSettled.waitMs / 1000).toFixed(1)} s` : 'NOT settled'}`,
+    `  ${warm.answered} of ${warm.posted} answered on the stream (${warm.accepted} accepted); ${warmSettled.settled ? `settled in ${(warmSettled.waitMs / 1000).toFixed(1)} s` : `NOT settled within ${options.drainS} s (${unsettled(warmSettled)})`}`,
   );
 
   let idle: LoadCurve['idle'] = null;
@@ -155,7 +162,10 @@ export async function runCurve(options: CurveOptions): Promise<LoadCurve> {
       latency.accepted,
       seconds,
       idle?.perSecond ?? 0,
-      settled.settled && latency.unanswered === 0,
+      {
+        settled: settled.settled,
+        exact: latency.unanswered === 0 && latency.accepted === latency.posted && !latency.streamFailure,
+      },
       [...new Set([...before.unreachable, ...after.unreachable])],
     );
     const storeUse = diffStoreTime(timeBefore, await storeTime(platform.metricsUrls));
@@ -163,8 +173,8 @@ export async function runCurve(options: CurveOptions): Promise<LoadCurve> {
       `  store commands per accepted need: ${storeCommands.perNeed} (${storeCommands.perNeedWithoutBackground} without the idle background), ${
         settled.settled
           ? `settled ${(settled.waitMs / 1000).toFixed(1)} s after the answers`
-          : `NOT settled within ${options.drainS} s (lag ${JSON.stringify(settled.lag)}, outbox ${JSON.stringify(settled.outboxPending)}): a lower bound`
-      }`,
+          : `NOT settled within ${options.drainS} s (${unsettled(settled)}): a lower bound`
+      }${settled.settled && !storeCommands.exact ? '; not every POST was accepted and answered, so not exact' : ''}`,
     );
     log(
       `    by service: ${Object.entries(storeCommands.byService)
@@ -182,7 +192,12 @@ export async function runCurve(options: CurveOptions): Promise<LoadCurve> {
     durationS: options.durationS,
     drainS: options.drainS,
     generatorCheck,
-    warmup: { needs: warm.accepted, answered: warm.answered, settled: warmSettled.settled },
+    warmup: {
+      posted: warm.posted,
+      accepted: warm.accepted,
+      answered: warm.answered,
+      settled: warmSettled.settled,
+    },
     idle,
     points,
     skipped,

@@ -73,8 +73,14 @@ export interface StoreCommandsPerNeed {
   byService: Record<string, number>;
   /** By service, command and collection, most first. */
   byCommand: CommandRow[];
-  /** The counters were read after every need was answered and every consumer group and outbox was empty. */
+  /** The counters were read once every consumer group of the run had committed to the end and no outbox held an event. */
   settled: boolean;
+  /**
+   * Settled, and every POST of the phase was accepted and answered: the count is then the whole cost of `needs`
+   * needs. Otherwise it is a lower bound, or, when POSTs were refused after the registry had stored them (a gateway
+   * timeout), counts the work of needs the divisor leaves out.
+   */
+  exact: boolean;
   unreachable: string[];
 }
 
@@ -121,7 +127,7 @@ export function perNeed(
   needs: number,
   seconds: number,
   idlePerSecond: number,
-  settled: boolean,
+  state: { settled: boolean; exact: boolean },
   unreachable: string[],
 ): StoreCommandsPerNeed {
   const { rows, errors } = diffCommands(before, after);
@@ -144,7 +150,8 @@ export function perNeed(
         .map(([s, v]) => [s, round(v / n, 2)]),
     ),
     byCommand: rows.sort((a, b) => b.count - a.count).map((r) => ({ ...r, perNeed: round(r.count / n, 3) })),
-    settled,
+    settled: state.settled,
+    exact: state.exact && state.settled,
     unreachable,
   };
 }
