@@ -240,6 +240,8 @@ export function createBatchCore(options: BatchCoreOptions) {
       if (error === undefined) applied.push(item);
       else failed.push(handlerFailed(item, error));
       touch();
+      // kafkajs throttles heartbeats (heartbeatInterval): calling it per event costs nothing.
+      await heartbeat();
     }
     return { applied, failed };
   }
@@ -300,10 +302,10 @@ export function createBatchCore(options: BatchCoreOptions) {
           await call(half);
           settle(half);
         } catch {
-          await heartbeat();
           await bisect(half);
         }
         touch();
+        await heartbeat();
       }
     };
     const error = await leaf(items);
