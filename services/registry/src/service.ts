@@ -1,15 +1,10 @@
-import { Events, Topics } from '@lienket/contracts';
-import { on } from '@lienket/eventbus';
+import { Topics } from '@lienket/contracts';
 import { type Logger, uuidv7 } from '@lienket/platform';
 import { regionOf } from '@lienket/reference';
 import { type StartOverrides, startServiceRuntime } from '@lienket/runtime';
 import { makeRegistryGrpc } from './adapters/grpc/registry-grpc';
-import {
-  createMongoRegistryStore,
-  ensureRegistryIndexes,
-  grantContacts,
-  outboxCollections,
-} from './adapters/mongo/store';
+import { linkageSubscriptions } from './adapters/kafka/linkages';
+import { createMongoRegistryStore, ensureRegistryIndexes, outboxCollections } from './adapters/mongo/store';
 import { makeRegistry } from './app/registry';
 import type { RegistryConfig } from './config';
 import { defaultPostingRules } from './domain/postings';
@@ -42,7 +37,7 @@ export async function startRegistry(config: RegistryConfig, log: Logger, overrid
   // Established matches release each party's contact to the other (and to nobody else).
   await runtime.consume({
     name: 'linkages',
-    subscriptions: [on(Events.linkageEstablished, (payload) => grantContacts(connection, payload))],
+    subscriptions: linkageSubscriptions(connection),
   });
 
   runtime.every('expiry', config.EXPIRY_INTERVAL_MS, async (jobLog) => {
