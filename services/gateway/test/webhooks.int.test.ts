@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Events, registryV1 } from '@lienket/contracts';
-import { createEventPublisher, type EventPublisher, ensureTopics } from '@lienket/eventbus';
+import { connectionOf, createEventPublisher, type EventPublisher, ensureTopics } from '@lienket/eventbus';
 import { parseConfig, uuidv7 } from '@lienket/platform';
 import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import { issueDevToken, type Role } from '../src/auth';
@@ -11,6 +11,8 @@ import { publicTopics } from '../src/events/public-events';
 import { startGateway } from '../src/service';
 import { verifyWebhookSignature } from '../src/webhooks';
 import { guardedLookup } from '../src/webhooks/delivery';
+import { openWebhookCollections } from '../src/webhooks/store';
+import { createSubscriptionCache } from '../src/webhooks/subscription-cache';
 
 const DEV_SECRET = 'webhooks-integration-test-secret-0123456789';
 const MAX_ATTEMPTS = 3;
@@ -696,6 +698,38 @@ describe('two gateway instances', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+});
+
+describe('the subscriptions cache', () => {
+  it('answers every caller with a version read begun after its call, one read for all waiting, reloading only on change', async () => {
+    const collections = await openWebhookCollections(connectionOf(gateway.db));
+    const cache = createSubscriptionCache({ collections, checkEveryMs: 50 });
+    await cache.fresh();
+    const { versionReads, loads } = cache.stats;
+
+    // Ten callers at once share one read; nothing changed, so nothing is reloaded.
+    await Promise.all(Array.from({ length: 10 }, () => cache.fresh()));
+    expect(cache.stats.versionReads - versionReads).toBe(1);
+    expect(cache.stats.loads).toBe(loads);
+
+    // A write through another instance (the counter moves) is in the next answer.
+    const { id } = await subscribe('analyst-cache', { target_url: 'http://127.0.0.1:9/hook' });
+    const after = await cache.fresh();
+    expect(after.map((s) => s._id)).toContain(id);
+    expect(cache.stats.loads).toBe(loads + 1);
+
+    // A change answered while a check was under way is in the next answer.
+    const first = cache.fresh();
+    await new Promise((resolve) => setImmediate(resolve));
+    const paused = api('PATCH', `/v1/subscriptions/${id}`, {
+      token: await token('analyst-cache', 'analyst'),
+      body: { active: false },
+    });
+    await first;
+    expect((await paused).status).toBe(200);
+    expect((await cache.fresh()).map((s) => s._id)).not.toContain(id);
+    await unsubscribe('analyst-cache', id);
   });
 });
 
