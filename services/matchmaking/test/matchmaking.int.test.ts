@@ -7,7 +7,7 @@ import {
   registryV1,
   Topics,
 } from '@lienket/contracts';
-import { headerText } from '@lienket/eventbus';
+import { createEventPublisher, headerText } from '@lienket/eventbus';
 import {
   type Actor,
   actorMetadata,
@@ -180,6 +180,7 @@ describe('matchmaking on real Kafka and the store', () => {
   let unrelated: registryV1.Enterprise;
   let posted: registryV1.Need;
   let proposals: matchmakingV1.Proposal[];
+  let batchOfNeeds: registryV1.Need[];
 
   it('proposes for a posted need, nearest and best-fitting first', async () => {
     buyer = await enterprise('HTX Chè Tân Cương', '19', {
@@ -415,6 +416,7 @@ describe('matchmaking on real Kafka and the store', () => {
       { what: `${posted.length} needs indexed and acted on`, timeoutMs: 30_000 },
     );
     await Promise.all(posted.map((n) => proposalsFor(n.id, 1)));
+    batchOfNeeds = posted;
     const after = await storeCommandCounts();
     const batches = {
       index: matchmaking.indexConsumer.stats.batches - index.batches,
@@ -427,6 +429,53 @@ describe('matchmaking on real Kafka and the store', () => {
     expect(after.actions - before.actions).toBeLessThanOrEqual(4 * batches.actions);
     // No statistics written per proposal or answer: they are derived from the proposals.
     expect(after.partyStats).toBe(0);
+  });
+
+  it('retracts the open proposals of expired needs and reports those nobody linked with as unmet', async () => {
+    const expiring = batchOfNeeds.slice(0, 3);
+    const open = await matchClient.listProposals(
+      { enterpriseId: buyer.id, provinceCode: '', statuses: [], page: { pageSize: 100, pageToken: '' } },
+      as(admin),
+    );
+    const theirs = open.proposals.filter((p) => expiring.some((n) => n.id === p.needId));
+    expect(theirs.length).toBeGreaterThanOrEqual(expiring.length);
+    // The registry's expiry job announces them together (here straight onto its topic).
+    const publisher = await createEventPublisher({
+      kafka: infra.kafka,
+      source: '/lienket/registry',
+      topicPrefix: infra.topicPrefix,
+      log: infra.log,
+    });
+    try {
+      await Promise.all(
+        expiring.map((n) =>
+          publisher.publish(
+            Events.needExpired,
+            { needId: n.id, enterpriseId: n.enterpriseId },
+            { key: n.id, subject: n.id },
+          ),
+        ),
+      );
+    } finally {
+      await publisher.disconnect();
+    }
+    const retracted = await infra.collect(Topics.matchmakingProposal, theirs.length, {
+      filter: (m) =>
+        headerText(m.headers, 'ce_type') === Events.matchRetracted.type &&
+        theirs.some((p) => p.id === m.key?.toString()),
+    });
+    expect(retracted.map((m) => matchmakingEventsV1.MatchRetracted.decode(m.value as Buffer).reason)).toEqual(
+      theirs.map(() => 'need_expired'),
+    );
+    const unmet = await infra.collect(Topics.matchmakingDemand, expiring.length, {
+      filter: (m) => expiring.some((n) => n.id === m.key?.toString()),
+    });
+    expect(
+      unmet
+        .map((m) => matchmakingEventsV1.DemandUnmet.decode(m.value as Buffer))
+        .map((d) => [d.needId, d.reason])
+        .sort(),
+    ).toEqual(expiring.map((n) => [n.id, 'expired_unmatched']).sort());
   });
 
   it('builds an identical index when a fresh instance replays the topics', async () => {

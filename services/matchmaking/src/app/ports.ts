@@ -42,7 +42,7 @@ export interface MatchmakingStore {
   loadProjection(): Promise<{ supplies: ProjectedSupply[]; demands: ProjectedDemand[]; parties: Party[] }>;
   findSupply(id: string): Promise<ProjectedSupply | undefined>;
   findDemand(id: string): Promise<ProjectedDemand | undefined>;
-  findParty(id: string): Promise<Party | undefined>;
+  findDemands(ids: readonly string[]): Promise<ProjectedDemand[]>;
 
   // ---- proposals
   /** Inserts each proposal unless its pair already has one; returns those inserted. */
@@ -50,8 +50,17 @@ export interface MatchmakingStore {
   findProposal(id: string): Promise<Proposal | undefined>;
   /** Saves when the stored version is still `expectedVersion`; false when another writer got there first. */
   saveProposal(proposal: Proposal, expectedVersion: number, events: OutboxEntry[]): Promise<boolean>;
-  openProposalsFor(field: 'needId' | 'capabilityId', postingId: string): Promise<Proposal[]>;
-  countProposals(filter: { needId: string; status: ProposalStatus }): Promise<number>;
+  /**
+   * Saves each proposal at its expected version, in one write; how many were saved (fewer: another
+   * writer changed some meanwhile).
+   */
+  saveProposals(
+    items: readonly { proposal: Proposal; expectedVersion: number; events: OutboxEntry[] }[],
+  ): Promise<number>;
+  /** The open proposals of these needs and capabilities, in one read. */
+  openProposalsForPostings(needIds: readonly string[], capabilityIds: readonly string[]): Promise<Proposal[]>;
+  /** Which of these needs have an established proposal, in one read. */
+  needsWithEstablished(needIds: readonly string[]): Promise<Set<string>>;
   dueProposals(now: Date, limit: number): Promise<Proposal[]>;
   listProposals(query: ProposalQuery): Promise<{ items: Proposal[]; total: number; nextCursor: string }>;
 

@@ -10,12 +10,13 @@ type PostingAction =
   | { kind: 'needPosted'; needId: string }
   | { kind: 'capabilityPosted'; capabilityId: string };
 
-/** What a registry event asks of the action consumer. */
-export type RegistryAction =
-  | PostingAction
+type ClosingAction =
   | { kind: 'capabilityClosed'; capabilityId: string; reason: string }
   | { kind: 'needClosed'; needId: string; reason: string }
   | { kind: 'needExpired'; needId: string };
+
+/** What a registry event asks of the action consumer. */
+export type RegistryAction = PostingAction | ClosingAction;
 
 /**
  * The actions on registry events, run by one instance per event (the consumer group member that
@@ -110,17 +111,57 @@ export function makeProposeMatches(ctx: MatchmakingContext) {
     return recorded;
   }
 
-  async function retractOpen(field: 'needId' | 'capabilityId', postingId: string, reason: string) {
-    for (const proposal of await store.openProposalsFor(field, postingId)) {
-      await changeProposal(proposal.id, (current, now) =>
+  /**
+   * Retracts the open proposals of closed postings: one read of them all, one versioned write of
+   * their retractions; those another writer changed meanwhile are decided again one by one.
+   */
+  async function retractOpen(closed: readonly ClosingAction[]) {
+    const reasons = new Map<string, string>();
+    for (const c of closed) {
+      const key = c.kind === 'capabilityClosed' ? `c:${c.capabilityId}` : `n:${c.needId}`;
+      if (!reasons.has(key)) reasons.set(key, c.kind === 'needExpired' ? 'need_expired' : c.reason);
+    }
+    const ids = (prefix: string) =>
+      [...reasons.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(2));
+    const open = await store.openProposalsForPostings(ids('n:'), ids('c:'));
+    if (open.length === 0) return;
+    const now = clock();
+    const retractions = open.filter(isOpen).map((proposal) => {
+      // The first closing in the batch that concerns it gives the reason.
+      const reason =
+        reasons.get(`n:${proposal.needId}`) ?? reasons.get(`c:${proposal.capabilityId}`) ?? 'posting_closed';
+      const events = [event(Events.matchRetracted, { proposalId: proposal.id, reason }, proposal.id, now)];
+      return { proposal: retractProposal(proposal, now), expectedVersion: proposal.version, events, reason };
+    });
+    const saved = await store.saveProposals(retractions);
+    if (saved > 0) afterWrite();
+    if (saved === retractions.length) return;
+    // Some were changed meanwhile (accepted, declined, expired): decide each again on what is stored.
+    for (const { proposal, reason } of retractions) {
+      await changeProposal(proposal.id, (current, at) =>
         isOpen(current)
           ? {
-              next: retractProposal(current, now),
-              events: [event(Events.matchRetracted, { proposalId: current.id, reason }, current.id, now)],
+              next: retractProposal(current, at),
+              events: [event(Events.matchRetracted, { proposalId: current.id, reason }, current.id, at)],
             }
           : undefined,
       );
     }
+  }
+
+  /** Needs that expired without an established linkage are unmet demand (one read each of proposals and projection). */
+  async function needsExpired(needIds: readonly string[]) {
+    if (needIds.length === 0) return;
+    const established = await store.needsWithEstablished(needIds);
+    const unlinked = needIds.filter((id) => !established.has(id));
+    if (unlinked.length === 0) return;
+    const projected = await store.findDemands(unlinked);
+    if (projected.length > 0)
+      await demandUnmet(
+        projected.map((p) => p.demand),
+        'expired_unmatched',
+        clock(),
+      );
   }
 
   /**
@@ -153,42 +194,32 @@ export function makeProposeMatches(ctx: MatchmakingContext) {
     return created;
   }
 
-  async function needExpired(needId: string) {
-    await retractOpen('needId', needId, 'need_expired');
-    const established = await store.countProposals({ needId, status: 'established' });
-    const projected = await store.findDemand(needId);
-    if (established === 0 && projected) await demandUnmet([projected.demand], 'expired_unmatched', clock());
-  }
-
   return {
-    needPosted: (needId: string) => postingsPosted([{ kind: 'needPosted', needId }]),
-    capabilityPosted: (capabilityId: string) => postingsPosted([{ kind: 'capabilityPosted', capabilityId }]),
-    retractForCapability: (id: string, reason: string) => retractOpen('capabilityId', id, reason),
-    retractForNeed: (id: string, reason: string) => retractOpen('needId', id, reason),
-    needExpired,
-
     /**
      * A batch of registry actions, in order: consecutive new postings are proposed together (one
-     * insert of proposals, one of unmet demand); a closed posting retracts its open proposals.
-     * Returns the proposals created.
+     * insert of proposals, one of unmet demand); consecutive closings retract their open proposals
+     * together (one read, one versioned write) and record expired needs nobody linked with as
+     * unmet demand. Returns the proposals created.
      */
     async act(actions: readonly RegistryAction[]): Promise<number> {
       let created = 0;
-      let run: PostingAction[] = [];
+      let postings: PostingAction[] = [];
+      let closings: ClosingAction[] = [];
       const flush = async () => {
-        if (run.length > 0) created += await postingsPosted(run);
-        run = [];
+        if (postings.length > 0) created += await postingsPosted(postings);
+        if (closings.length > 0) {
+          await retractOpen(closings);
+          await needsExpired(closings.flatMap((c) => (c.kind === 'needExpired' ? [c.needId] : [])));
+        }
+        postings = [];
+        closings = [];
       };
       for (const action of actions) {
-        if (action.kind === 'needPosted' || action.kind === 'capabilityPosted') {
-          run.push(action);
-          continue;
-        }
-        await flush();
-        if (action.kind === 'capabilityClosed')
-          await retractOpen('capabilityId', action.capabilityId, action.reason);
-        else if (action.kind === 'needClosed') await retractOpen('needId', action.needId, action.reason);
-        else await needExpired(action.needId);
+        const posting = action.kind === 'needPosted' || action.kind === 'capabilityPosted';
+        // A run is of one sort: a posting after closings (or the reverse) waits for them.
+        if (posting ? closings.length > 0 : postings.length > 0) await flush();
+        if (posting) postings.push(action);
+        else closings.push(action);
       }
       await flush();
       return created;

@@ -109,8 +109,13 @@ export function createMatchmakingStore(connection: mongoose.Connection): Matchma
       const doc = await models.demands.findOne({ _id: id }).lean<Doc>().exec();
       return doc ? { demand: doc.demand as Demand, title: doc.title as string } : undefined;
     },
-    async findParty(id: string): Promise<Party | undefined> {
-      return (await models.parties.findOne({ _id: id }).lean<Doc>().exec())?.party as Party | undefined;
+    async findDemands(ids: readonly string[]): Promise<ProjectedDemand[]> {
+      if (ids.length === 0) return [];
+      const docs = await models.demands
+        .find({ _id: { $in: [...ids] } })
+        .lean<Doc[]>()
+        .exec();
+      return docs.map((doc) => ({ demand: doc.demand as Demand, title: doc.title as string }));
     },
 
     /**
@@ -148,15 +153,47 @@ export function createMatchmakingStore(connection: mongoose.Connection): Matchma
       );
       return result.matchedCount === 1;
     },
-    async openProposalsFor(field: 'needId' | 'capabilityId', postingId: string): Promise<Proposal[]> {
+    async saveProposals(
+      items: readonly { proposal: Proposal; expectedVersion: number; events: OutboxEntry[] }[],
+    ): Promise<number> {
+      if (items.length === 0) return 0;
+      // Cast and versioned like saveProposal: one command, one statement per proposal.
+      const operations = items.map(({ proposal, expectedVersion, events }) => {
+        const { id, version: _v, ...state } = proposal;
+        return {
+          updateOne: {
+            filter: { _id: id, version: expectedVersion },
+            update: withOutbox({ $set: { ...state, version: expectedVersion + 1 } }, events),
+          },
+        };
+      });
+      const result = await proposals.bulkWrite(operations as Parameters<typeof proposals.bulkWrite>[0], {
+        ordered: false,
+      });
+      return result.matchedCount;
+    },
+    async openProposalsForPostings(
+      needIds: readonly string[],
+      capabilityIds: readonly string[],
+    ): Promise<Proposal[]> {
+      const or = [
+        ...(needIds.length > 0 ? [{ needId: { $in: [...needIds] } }] : []),
+        ...(capabilityIds.length > 0 ? [{ capabilityId: { $in: [...capabilityIds] } }] : []),
+      ];
+      if (or.length === 0) return [];
       const docs = await proposals
-        .find({ [field]: postingId, status: { $in: [...openStatuses] } }, hideOutbox)
+        .find({ $or: or, status: { $in: [...openStatuses] } }, hideOutbox)
         .lean<Doc[]>()
         .exec();
       return docs.map((d) => fromProposalDocument(d) as Proposal);
     },
-    async countProposals(filter: Record<string, unknown>): Promise<number> {
-      return proposals.countDocuments(filter);
+    async needsWithEstablished(needIds: readonly string[]): Promise<Set<string>> {
+      if (needIds.length === 0) return new Set();
+      const docs = await proposals
+        .find({ needId: { $in: [...needIds] }, status: 'established' }, { needId: 1 })
+        .lean<Doc[]>()
+        .exec();
+      return new Set(docs.map((d) => String(d.needId)));
     },
     async dueProposals(now: Date, limit: number): Promise<Proposal[]> {
       const docs = await proposals
