@@ -64,6 +64,13 @@ export interface GatewayResult {
     readToBareP50Latency: number | null;
     readToBareP99Latency: number | null;
     healthzToBareRequestsPerSecond: number | null;
+    /**
+     * Requests per CPU-second of the serving process (the gateway's, the bare app's), cached and
+     * uncached read against bare: what each request costs its server, less swayed than req/s by
+     * other work on a shared machine.
+     */
+    readToBarePerCpuSecond: number | null;
+    originReadToBarePerCpuSecond: number | null;
   };
 }
 
@@ -91,6 +98,12 @@ async function cacheLookups(metricsUrl: string): Promise<{ hits: number; misses:
       )?.[1] ?? 0,
     );
   return { hits: count('hit'), misses: count('miss') };
+}
+
+/** Requests per CPU-second of the process that served them (null without a CPU figure). */
+function perCpuSecond(target: TargetResult, process: string): number | null {
+  const cpu = target.cpu[process];
+  return cpu ? target.requestsPerSecond / cpu : null;
 }
 
 export async function benchGateway(options: GatewayOptions): Promise<GatewayResult> {
@@ -239,6 +252,8 @@ export async function benchGateway(options: GatewayOptions): Promise<GatewayResu
       readToBareP50Latency: ratio(read.latencyMs.p50, bareResult.latencyMs.p50),
       readToBareP99Latency: ratio(read.latencyMs.p99, bareResult.latencyMs.p99),
       healthzToBareRequestsPerSecond: ratio(healthz.requestsPerSecond, bareResult.requestsPerSecond),
+      readToBarePerCpuSecond: ratio(perCpuSecond(read, 'gateway'), perCpuSecond(bareResult, 'bare')),
+      originReadToBarePerCpuSecond: ratio(perCpuSecond(origin, 'gateway'), perCpuSecond(bareResult, 'bare')),
     },
   };
 }

@@ -122,9 +122,12 @@ const roleName = (actor: Actor): Caller => (actor.role === 'service' ? 'admin' :
 export const etagOf = (json: string) =>
   `W/"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
 
-/** Mounts the routes on an express router: authorisation by role, validation, ETags, JSON out. */
+/**
+ * Mounts the routes on express routers (`routerOf` picks each route's): authorisation by role,
+ * validation, ETags, JSON out.
+ */
 export function mountRoutes(
-  router: Router,
+  routerOf: (spec: AnyRoute) => Router,
   routes: readonly AnyRoute[],
   actorOf: (request: Request) => Actor,
   cache?: ReadCache,
@@ -144,6 +147,10 @@ export function mountRoutes(
     if (spec.body) {
       validateBody = bodyAjv.compile({ ...bodySchema(spec.body.name, '#/$defs/'), $defs: bodySchemas });
     }
+    // Parameters are validated only where the route has some (or where the caller sent some anyway).
+    const checkParams = spec.params !== undefined;
+    const checkQuery = spec.query !== undefined && Object.values(spec.query).some((q) => q.required);
+    const router = routerOf(spec);
     router[spec.method](spec.path, async (request: Request, response: Response, next: NextFunction) => {
       try {
         const actor = actorOf(request);
@@ -159,9 +166,11 @@ export function mountRoutes(
           });
         }
         const params = { ...request.params } as Record<string, string>;
-        if (!validateParams(params)) throw invalidArgument(violations(validateParams.errors, 'path'));
+        if ((checkParams || hasKeys(params)) && !validateParams(params))
+          throw invalidArgument(violations(validateParams.errors, 'path'));
         const query = { ...(request.query as Record<string, unknown>) };
-        if (!validateQuery(query)) throw invalidArgument(violations(validateQuery.errors, 'query'));
+        if ((checkQuery || hasKeys(query)) && !validateQuery(query))
+          throw invalidArgument(violations(validateQuery.errors, 'query'));
         let body: unknown;
         if (spec.body && validateBody) {
           requireJsonBody(request);
@@ -250,6 +259,11 @@ export function mountRoutes(
 
 const FRESH = /no-cache|no-store|max-age=0/i;
 
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
 /** A service's field errors named as the caller sent the request: `body.…` and `path.…`. */
 function asCallerSent(
   error: unknown,
@@ -289,7 +303,12 @@ export function sendJson(
     response.status(304).end();
     return;
   }
-  response.status(status).type('application/json').send(json);
+  // What express's send would do for a JSON string, without its content negotiation and freshness
+  // checks (the ETag is ours and was just compared).
+  response.statusCode = status;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(json));
+  response.end(json);
 }
 
 /** The query's page size and token, as the services' PageRequest. */

@@ -75,8 +75,8 @@ const entryBytes = (entry: RingEntry) => 64 + (entry.data?.length ?? 0);
 
 /** A session reading from the hub. */
 export interface HubListener {
-  /** New entries were appended. */
-  wake(): void;
+  /** New entries were appended to this partition's ring. */
+  wake(topic: string, partition: number, ring: PartitionRing): void;
 }
 
 export interface StreamHubOptions {
@@ -263,8 +263,12 @@ export class StreamHub {
         const topic = batch.topic.slice(topicPrefix.length);
         const ring = this.ring(topic, batch.partition);
         if (!ring) return;
-        for (const message of batch.messages) this.append(ring, message);
-        for (const listener of this.listeners) listener.wake();
+        // In steps of half a ring, so that a session keeping up never sees its position evicted.
+        const step = Math.max(1, Math.floor(this.options.maxEntriesPerPartition / 2));
+        for (let from = 0; from < batch.messages.length; from += step) {
+          for (const message of batch.messages.slice(from, from + step)) this.append(ring, message);
+          for (const listener of this.listeners) listener.wake(topic, batch.partition, ring);
+        }
         await heartbeat();
       },
     });

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { type EventFilter, matches, publicTopics, renderEvent } from '../events/public-events';
 import { encodeCursor, type Positions } from './cursor';
-import type { HubListener, RingEntry, StreamHub } from './hub';
+import type { HubListener, PartitionRing, RingEntry, StreamHub } from './hub';
 
 /** Where a new stream starts reading. */
 export type StartFrom =
@@ -66,6 +66,8 @@ export async function startPositions(admin: Admin, topicPrefix: string, from: St
 
 /** Why a session was ended by the server. */
 export type CutOffReason = 'buffered' | 'stalled' | 'evicted';
+
+type Turn = 'done' | 'more' | 'blocked';
 
 /** Entries a session takes from one partition before looking at the next (fairness across partitions). */
 const ENTRIES_PER_TURN = 64;
@@ -170,9 +172,11 @@ export class StreamSession implements HubListener {
     this.pump();
   }
 
-  /** The hub appended events. */
-  wake(): void {
-    this.pump();
+  /** The hub appended events to one partition's ring. */
+  wake(topic: string, partition: number, ring: PartitionRing): void {
+    if (this.mode !== 'hub' || this.closed || this.stalledSince !== undefined) return;
+    let turn: Turn = 'more';
+    while (turn === 'more') turn = this.pumpPartition(topic, partition, ring);
   }
 
   /** Writes what the hub holds past this session's positions, until the socket's buffer is full. */
@@ -182,28 +186,35 @@ export class StreamSession implements HubListener {
     while (more) {
       more = false;
       for (const [topic, partition, ring] of this.options.hub.partitions()) {
-        const offsets = this.offsetsOf(topic, partition);
-        const position = offsets[partition] ?? 0;
-        if (position < ring.base) {
-          this.cutOff('evicted', ring.next - position);
-          return;
-        }
-        let index = ring.indexFrom(position);
-        const last = Math.min(ring.end, index + ENTRIES_PER_TURN);
-        for (; index < last; index += 1) {
-          const entry = ring.at(index) as RingEntry;
-          offsets[partition] = entry.offset + 1;
-          if (!this.passes(entry)) continue;
-          const flushed = this.write(entry);
-          if (this.closed) return;
-          if (!flushed) {
-            this.waitForDrain();
-            return;
-          }
-        }
-        if (index < ring.end) more = true;
+        const turn = this.pumpPartition(topic, partition, ring);
+        if (turn === 'blocked') return;
+        if (turn === 'more') more = true;
       }
     }
+  }
+
+  /** Up to ENTRIES_PER_TURN entries of one partition; 'blocked' when the socket is full or the session ended. */
+  private pumpPartition(topic: string, partition: number, ring: PartitionRing): Turn {
+    const offsets = this.offsetsOf(topic, partition);
+    const position = offsets[partition] ?? 0;
+    if (position < ring.base) {
+      this.cutOff('evicted', ring.next - position);
+      return 'blocked';
+    }
+    let index = ring.indexFrom(position);
+    const last = Math.min(ring.end, index + ENTRIES_PER_TURN);
+    for (; index < last; index += 1) {
+      const entry = ring.at(index) as RingEntry;
+      offsets[partition] = entry.offset + 1;
+      if (!this.passes(entry)) continue;
+      const flushed = this.write(entry);
+      if (this.closed) return 'blocked';
+      if (!flushed) {
+        this.waitForDrain();
+        return 'blocked';
+      }
+    }
+    return index < ring.end ? 'more' : 'done';
   }
 
   private waitForDrain() {
