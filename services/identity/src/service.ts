@@ -96,7 +96,14 @@ export async function startIdentity(config: IdentityConfig, log: Logger, options
   // oidc-provider's example drops form-action: the sign-in form's answer redirects to the client.
   const directives = helmet.contentSecurityPolicy.getDefaultDirectives();
   delete directives['form-action'];
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives } }));
+  // Referrer-Policy same-origin, not helmet's no-referrer: under no-referrer a browser sends `Origin: null`
+  // with the pages' own form posts, and the same-site check refused every real sign-up.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives },
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
