@@ -34,8 +34,9 @@ export interface ProposalQuery {
 export interface MatchmakingStore {
   // ---- projection (written by every instance, keyed by the event's time: replays change nothing)
   /**
-   * Writes a batch of projection changes, at most one per document, in one bulk write per
-   * collection; each applies only where no newer event's change is stored.
+   * Writes a batch of projection changes, at most one per document: per collection, one insert of
+   * the documents given whole and one update of all, each applying only where no newer event's
+   * change is stored.
    */
   projectMany(writes: readonly ProjectionWrite[]): Promise<void>;
   /** Every open supply and demand and every party (start-up). */

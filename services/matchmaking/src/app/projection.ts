@@ -93,7 +93,7 @@ export function makeProjection(ctx: MatchmakingContext) {
     /**
      * Applies a batch of registry changes, in order, to the indexes, and writes the projection once:
      * the batch's changes of one document folded into one (the last whole value with the fields set
-     * after it, or the fields set), in one bulk write per collection. A change older than one
+     * after it, or the fields set), in one insert and one update per collection. A change older than one
      * already applied to its document is skipped, in memory as in the store.
      */
     async applyRegistryChanges(changes: readonly RegistryChange[]) {

@@ -138,8 +138,9 @@ function registryChangeOf(e: BatchEvent): RegistryChange[] {
 
 /**
  * Every instance: all registry events into its own index (own consumer group), a batch at a time:
- * applied in order in memory, then the projection written once (one bulk write per collection).
- * The writes are guarded by event time, so a redelivered batch changes nothing (`idempotent`).
+ * applied in order in memory, then the projection written once (an insert and an update per
+ * collection). The writes are guarded by event time, so a redelivered batch changes nothing
+ * (`idempotent`).
  */
 export function indexSubscriptions(matchmaking: Matchmaking): Subscription[] {
   return [

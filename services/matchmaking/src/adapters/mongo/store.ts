@@ -60,32 +60,39 @@ export function createMatchmakingStore(connection: mongoose.Connection): Matchma
 
   /**
    * One update per document, guarded by the time of the newest event applied (`at`): the whole
-   * value upserted, or fields set. Events of one key arrive in order, and a replay repeats them,
-   * so an older change never overwrites a newer one.
+   * value, or fields, set only where no newer change is stored. Never an upsert: FerretDB 1.24 stops
+   * an update command at its first error even when unordered, and a guarded upsert meeting a newer
+   * document fails with a duplicate key (ADR 0016).
    */
   function projectionUpdate(write: ProjectionWrite) {
-    const field = write.kind;
     const filter = { _id: write.id, at: { $lte: write.at } };
-    if (write.state) {
-      return { updateOne: { filter, update: { $set: { ...write.state, at: write.at } }, upsert: true } };
-    }
-    const set = Object.fromEntries(Object.entries(write.patch ?? {}).map(([k, v]) => [`${field}.${k}`, v]));
+    const set = write.state
+      ? write.state
+      : Object.fromEntries(Object.entries(write.patch ?? {}).map(([k, v]) => [`${write.kind}.${k}`, v]));
     return { updateOne: { filter, update: { $set: { ...set, at: write.at } } } };
   }
 
   return {
-    /** One unordered bulk write per collection the batch touches. */
+    /**
+     * Per collection the batch touches: one unordered insert of the documents it gives whole (an
+     * insert command goes on past the ids stored already), then one unordered update of every
+     * document, guarded by event time. Whatever the interleaving with another instance writing the
+     * same documents, each ends with the newest change either of them wrote.
+     */
     async projectMany(writes: readonly ProjectionWrite[]) {
       const byKind = new Map<ProjectionWrite['kind'], ProjectionWrite[]>();
       for (const write of writes) byKind.set(write.kind, [...(byKind.get(write.kind) ?? []), write]);
       await Promise.all(
         [...byKind].map(async ([kind, list]) => {
-          try {
-            await projected[kind].bulkWrite(list.map(projectionUpdate), { ordered: false });
-          } catch (error) {
-            // An upsert that found a newer version stored tries to insert its _id again: a duplicate.
-            if (duplicateKeyIndexes(error) === undefined) throw error;
+          const created = list.flatMap((w) => (w.state ? [{ _id: w.id, ...w.state, at: w.at }] : []));
+          if (created.length > 0) {
+            try {
+              await projected[kind].insertMany(created, { ordered: false });
+            } catch (error) {
+              if (duplicateKeyIndexes(error) === undefined) throw error;
+            }
           }
+          await projected[kind].bulkWrite(list.map(projectionUpdate), { ordered: false });
         }),
       );
     },
