@@ -208,6 +208,12 @@ export function App() {
   }, [t]);
 
   const current = `/${route.segments[0] ?? 'search'}${route.segments[0] === 'my' ? `/${route.segments[1] ?? ''}` : ''}`;
+  // On a phone the navigation is one scrolling row: keep the current page's link in view.
+  useEffect(() => {
+    document
+      .querySelector('.nav-list a[aria-current="page"]')
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [current]);
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -243,7 +249,10 @@ export function App() {
                 data-testid="lang-switch"
                 onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}
               >
-                {t('lang.switch')}
+                <span class="lang-long">{t('lang.switch')}</span>
+                <span class="lang-short" aria-hidden="true">
+                  {lang === 'vi' ? 'EN' : 'VI'}
+                </span>
               </button>
               {session ? (
                 <div class="account">

@@ -242,12 +242,15 @@ describe.each([DESKTOP, PHONE])('at $name width ($lang)', (width) => {
       await verified.locator('.badge-lead').waitFor();
       await screenshot(page, `signin-${width.name}-${width.lang}-firms-verified`);
 
-      for (const path of ['/#/search', '/#/province/19']) {
+      // Loaded: the search's results, the province's figures and its buyer × supplier heatmap.
+      for (const [path, loaded] of [
+        ['/#/search', '.results-count'],
+        ['/#/province/19', '[data-testid="heatmap"]'],
+      ] as const) {
         await page.goto(`${url}${path}`);
-        await page.locator('#page-title').waitFor();
-        await page.waitForLoadState('networkidle');
+        await page.locator(loaded).first().waitFor({ timeout: 30_000 });
         await noSidewaysScroll(page);
-        await screenshot(page, `signin-${width.name}-${width.lang}-${path.split('/')[1]}`);
+        await screenshot(page, `signin-${width.name}-${width.lang}-${path.split('/')[2]}`);
       }
     } finally {
       await context.close();
