@@ -191,7 +191,7 @@ const vi = {
   'province.count': 'Số liên kết',
   'province.byCategory': 'Nhu cầu theo loại',
   'province.source': 'Nguồn số liệu: {source}',
-  'province.sourceInsights': 'dịch vụ phân tích (/v1/insights)',
+  'province.sourceInsights': 'số liệu tổng hợp của chương trình, cập nhật liên tục',
   'province.sourceRest': 'API đăng tin và đề xuất',
   'province.restricted':
     'Số liệu liên kết cần đăng nhập với vai trò cán bộ tỉnh, nhà phân tích hoặc quản trị.',
@@ -553,7 +553,7 @@ const en: Record<MessageKey, string> = {
   'province.count': 'Linkages',
   'province.byCategory': 'Needs by category',
   'province.source': 'Figures from: {source}',
-  'province.sourceInsights': 'the insights service (/v1/insights)',
+  'province.sourceInsights': 'the programme’s aggregated figures, updated continuously',
   'province.sourceRest': 'the postings and proposals API',
   'province.restricted': 'Linkage figures need a province officer, analyst or administrator sign-in.',
   'province.cell': '{buyer} buys from {supplier}: {n}',
