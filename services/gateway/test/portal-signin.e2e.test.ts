@@ -158,7 +158,7 @@ async function signUpCooperative(page: Page, width: Width) {
   await page.locator('form button[type="submit"]').click();
   await page.waitForURL(/notice=signed_up/).catch(async (error: Error) => {
     await screenshot(page, `signin-${width.name}-${width.lang}-signup-failed`);
-    throw new Error(`${error.message}\n${page.url()}\n${await page.locator('body').innerText()}`);
+    throw new Error(`${error.message}\n${page.url()}\n${await page.locator('body').textContent()}`);
   });
   await signInAtProvider(page, login, password);
   expect(new URL(page.url()).hash).toBe('#/my/postings');
