@@ -430,6 +430,15 @@ describe('matchmaking on real Kafka and the store', () => {
     expect(after.actions - before.actions).toBeLessThanOrEqual(4 * batches.actions);
     // No statistics written per proposal or answer: they are derived from the proposals.
     expect(after.partyStats).toBe(0);
+    infra.log.info(
+      {
+        needs: posted.length,
+        batches,
+        index: after.index - before.index,
+        actions: after.actions - before.actions,
+      },
+      'store commands of the needs',
+    );
   });
 
   it('retracts the open proposals of expired needs and reports those nobody linked with as unmet', async () => {
