@@ -149,7 +149,10 @@ export function makeProposeMatches(ctx: MatchmakingContext) {
     }
   }
 
-  /** Needs that expired without an established linkage are unmet demand (one read each of proposals and projection). */
+  /**
+   * Needs that expired without an established linkage are unmet demand: one read of established
+   * proposals, one of the projection, one insert.
+   */
   async function needsExpired(needIds: readonly string[]) {
     if (needIds.length === 0) return;
     const established = await store.needsWithEstablished(needIds);
