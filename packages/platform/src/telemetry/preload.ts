@@ -4,10 +4,10 @@
  * Kafka spans come from @lienket/eventbus itself (`send <topic>` / `process <topic>`): the outbox
  * relay must parent each send to the request that wrote the event, which the kafkajs
  * instrumentation cannot do. Spans are exported over OTLP/HTTP (protobuf, or JSON with
- * OTEL_EXPORTER_OTLP_PROTOCOL=http/json) when OTEL_EXPORTER_OTLP_ENDPOINT is set. Without it no span is
- * recorded (the sampler is off: recording spans nobody exports cost the gateway a tenth of its
- * throughput), but the context still flows: every span has its ids, so log lines carry them and
- * `traceparent` still goes out in gRPC metadata and Kafka headers (unsampled).
+ * OTEL_EXPORTER_OTLP_PROTOCOL=http/json) when OTEL_EXPORTER_OTLP_ENDPOINT is set. Without it no
+ * span is recorded (the sampler is off) and no OpenTelemetry metric either, but the context still
+ * flows: every span has its ids, so log lines carry them and `traceparent` still goes out in gRPC
+ * metadata and Kafka headers (unsampled).
  */
 
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -29,6 +29,10 @@ const sdk = new NodeSDK({
   spanProcessors: endpoint ? [new tracing.BatchSpanProcessor(exporter())] : [],
   // With an exporter the SDK's default (parent-based, else always on, or OTEL_TRACES_SAMPLER).
   ...(endpoint ? {} : { sampler: new tracing.AlwaysOffSampler() }),
+  // Without an endpoint (and no OTEL_METRICS_EXPORTER), no OpenTelemetry meter provider either: the
+  // SDK's default would record the instrumentations' request histograms to push them nowhere; the
+  // platform's metrics are served by prom-client on /metrics.
+  ...(endpoint || process.env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
   instrumentations: [
     // No express instrumentation: its span per middleware layer halved the gateway's throughput; the
     // gateway names each request's span after its route itself (services/gateway/src/app.ts).

@@ -89,6 +89,8 @@ export class StreamSession implements HubListener {
   private readonly topics: string[];
   private mode: 'starting' | 'catch-up' | 'hub' = 'starting';
   private consumer: Consumer | undefined;
+  /** The catch-up consumer leaving after the move to the hub. */
+  private leaving: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   /** Events written to the socket and not yet flushed. */
   private pending = 0;
@@ -159,6 +161,7 @@ export class StreamSession implements HubListener {
         else response.end();
       }
       await this.consumer?.disconnect().catch(() => undefined);
+      await this.leaving;
       this.markStopped();
     })();
     return this.stopping;
@@ -284,7 +287,7 @@ export class StreamSession implements HubListener {
     const consumer = this.consumer;
     this.consumer = undefined;
     this.attachToHub();
-    void consumer?.disconnect().catch(() => undefined);
+    this.leaving = consumer?.disconnect().catch(() => undefined);
   }
 
   private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
