@@ -164,7 +164,11 @@ async function signUpCooperative(page: Page, width: Width) {
   expect(new URL(page.url()).hash).toBe('#/my/postings');
   await page.waitForFunction(
     (n) =>
-      (globalThis as unknown as { document: Document }).document
+      (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { textContent: string | null } | null };
+        }
+      ).document
         .querySelector('.who')
         ?.textContent?.includes(n),
     width.name === 'phone' ? name.slice(0, 8) : name,
@@ -207,9 +211,9 @@ describe.each([DESKTOP, PHONE])('at $name width ($lang)', (width) => {
       const first = await storedToken(page);
       await page.waitForFunction(
         (old) => {
-          const text = (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.getItem(
-            'lienket.token',
-          );
+          const text = (
+            globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }
+          ).sessionStorage.getItem('lienket.token');
           return Boolean(text) && JSON.parse(text as string).token !== old;
         },
         first,
