@@ -87,11 +87,17 @@ export interface RouteSpec<B, R> {
 export type AnyRoute = RouteSpec<unknown, unknown>;
 export const route = <B, R>(spec: RouteSpec<B, R>): AnyRoute => spec as unknown as AnyRoute;
 
-const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
+const ajv = new Ajv({
+  allErrors: true,
+  coerceTypes: 'array',
+  useDefaults: true,
+  strict: false,
+  verbose: true,
+});
 addFormats(ajv);
 // Path and query values arrive as text and are read as the types they declare; a body is JSON already,
 // and a value of another type (null for a boolean, "5" for an integer) breaks the document.
-const bodyAjv = new Ajv({ allErrors: true, strict: false });
+const bodyAjv = new Ajv({ allErrors: true, strict: false, verbose: true });
 addFormats(bodyAjv);
 
 /** The JSON Schema of a path or query parameter: the validator's and the document's. */

@@ -40,23 +40,101 @@ export function requireJsonBody(request: Request): void {
   }
 }
 
-/** Field violations of a failed validation, named `<where>.<path>`. */
+/**
+ * A rule the document states that a person should read in the service's own words: a schema node
+ * carrying `x-violation` replaces the validator's generic message for the keywords that fail in it
+ * (validators need `verbose: true` so an error knows its schema node).
+ */
+export interface ViolationNote {
+  /** The field to name, relative to the object the node describes. */
+  field: string;
+  /** Levels above the value the node describes where `field` is (1 on a property's own node). */
+  up?: number;
+  reason: string;
+  message: string;
+  messageVi: string;
+}
+
+const count = (n: unknown, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The validator's keyword in words a person reads, in English and Vietnamese. */
+function describe(e: ErrorObject, field: string): [string, string] {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return [`${field} is required`, `${field} là bắt buộc`];
+    case 'additionalProperties':
+      return [`${field} is not a known field`, `${field} không phải trường hợp lệ`];
+    case 'minLength':
+      return [
+        `${field} must be at least ${count(p.limit, 'character', 'characters')}`,
+        `${field} phải có ít nhất ${p.limit} ký tự`,
+      ];
+    case 'maxLength':
+      return [
+        `${field} must be at most ${count(p.limit, 'character', 'characters')}`,
+        `${field} không được dài quá ${p.limit} ký tự`,
+      ];
+    case 'minItems':
+      return [`${field} needs at least ${p.limit}`, `${field} cần ít nhất ${p.limit} mục`];
+    case 'maxItems':
+      return [`${field} takes at most ${p.limit}`, `${field} có tối đa ${p.limit} mục`];
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum': {
+      const vi = { minimum: '≥', exclusiveMinimum: '>', maximum: '≤', exclusiveMaximum: '<' }[e.keyword];
+      return [`${field} must be ${p.comparison} ${p.limit}`, `${field} phải ${vi} ${p.limit}`];
+    }
+    case 'enum':
+      return [
+        `${field} must be one of ${(p.allowedValues as unknown[]).join(', ')}`,
+        `${field} phải là một trong ${(p.allowedValues as unknown[]).join(', ')}`,
+      ];
+    case 'pattern':
+    case 'format':
+      return [`${field} is not in the expected form`, `${field} không đúng định dạng`];
+    case 'type':
+      return [`${field} must be ${p.type}`, `${field} phải có kiểu ${p.type}`];
+    default:
+      return [`${field} ${e.message ?? 'is invalid'}`, `${field} không hợp lệ (${e.message ?? ''})`];
+  }
+}
+
+/** Field violations of a failed validation, named `<where>.<path>`, in words a person reads. */
 export function violations(errors: ErrorObject[] | null | undefined, where: string) {
-  return (errors ?? []).slice(0, 20).map((e) => {
+  const seen = new Set<string>();
+  const out = [];
+  for (const e of errors ?? []) {
+    // A failed `then` is reported by the keyword that failed inside it; the `if` line adds nothing.
+    if (e.keyword === 'if') continue;
     const path = [where, ...e.instancePath.split('/').filter(Boolean)];
+    const note = (e.parentSchema as { 'x-violation'?: ViolationNote } | undefined)?.['x-violation'];
+    if (note) {
+      const field = [...path.slice(0, path.length - (note.up ?? 0)), note.field].join('.');
+      const violation = {
+        field,
+        reason: note.reason,
+        description: note.message,
+        descriptionVi: note.messageVi,
+      };
+      const key = `${field} ${note.reason}`;
+      if (!seen.has(key)) out.push(violation);
+      seen.add(key);
+      continue;
+    }
     if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
     if (e.keyword === 'required') path.push(String(e.params.missingProperty));
     const field = path.join('.');
-    const unknown = e.keyword === 'additionalProperties';
-    return {
+    const [description, descriptionVi] = describe(e, field);
+    out.push({
       field,
-      reason: unknown ? 'unknown_field' : e.keyword,
-      description: unknown ? `${field} is not a known field` : `${field} ${e.message ?? 'is invalid'}`,
-      descriptionVi: unknown
-        ? `${field} không phải trường hợp lệ`
-        : `${field} không hợp lệ (${e.message ?? ''})`,
-    };
-  });
+      reason: e.keyword === 'additionalProperties' ? 'unknown_field' : e.keyword,
+      description,
+      descriptionVi,
+    });
+  }
+  return out.slice(0, 20);
 }
 
 interface Operation {
@@ -84,7 +162,7 @@ export function documentValidators(
   path: string;
   validate: (r: Request, s: Response, n: NextFunction) => void;
 }[] {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', strict: false });
+  const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', strict: false, verbose: true });
   addFormats(ajv);
   const out = [];
   for (const [path, operations] of Object.entries(paths)) {

@@ -2,6 +2,7 @@ import { type JsonSchema, type MessageOverlay, protoRegistry } from '@lienket/co
 import {
   hsChapters,
   legacyProvinces,
+  messages,
   provinces,
   recognitions,
   regions,
@@ -137,8 +138,19 @@ export function mask(fields: readonly string[]): JsonSchema {
     description: `Comma-separated fields to change: ${fields.join(', ')}`,
   };
 }
-/** At least one HS or VSIC code. */
+/** At least one HS or VSIC code, named on hsCodes in the services' own words. */
+const { description: noCode, descriptionVi: noCodeVi } = messages.noProductCode('hsCodes');
+const productCodeNote = {
+  field: 'hsCodes',
+  reason: 'product_code_required',
+  message: noCode,
+  messageVi: noCodeVi,
+};
 export const someProductCode: JsonSchema = when(
   { properties: { hsCodes: { maxItems: 0 } } },
-  { required: ['vsicCodes'], properties: { vsicCodes: { minItems: 1 } } },
+  {
+    required: ['vsicCodes'],
+    properties: { vsicCodes: { minItems: 1, 'x-violation': { ...productCodeNote, up: 1 } } },
+    'x-violation': productCodeNote,
+  },
 );
