@@ -354,10 +354,17 @@ describe('known consumers in step with the services’ subscriptions', () => {
     for (const file of sources(join(repo, 'services', service, 'src'))) {
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(/\bon\(\s*Events\.(\w+)/g)) if (match[1]) subscribed.add(match[1]);
-      // Batch subscriptions: onBatch([Events.a, Events.b], ...)
-      for (const list of text.matchAll(/\bonBatch\(\s*\[([^\]]*)\]/g))
-        for (const match of (list[1] ?? '').matchAll(/\bEvents\.(\w+)/g))
-          if (match[1]) subscribed.add(match[1]);
+      // Batch subscriptions: onBatch([Events.a, Events.b], ...), or onBatch(list, ...) of a
+      // `const list = [Events.a, ...]` in the same file.
+      const lists = new Map<string, string>();
+      for (const list of text.matchAll(/\bconst\s+(\w+)\s*=\s*\[([^\]]*)\]/g))
+        if (list[1]) lists.set(list[1], list[2] ?? '');
+      for (const call of text.matchAll(/\bonBatch\(\s*(?:\[([^\]]*)\]|(\w+))/g)) {
+        const items = call[1] ?? lists.get(call[2] ?? '') ?? '';
+        if (call[2] && !lists.has(call[2]))
+          throw new Error(`${file}: onBatch(${call[2]}) names no list here`);
+        for (const match of items.matchAll(/\bEvents\.(\w+)/g)) if (match[1]) subscribed.add(match[1]);
+      }
     }
     expect([...(knownConsumers[service as keyof typeof knownConsumers] ?? [])].sort()).toEqual(
       [...subscribed].sort(),

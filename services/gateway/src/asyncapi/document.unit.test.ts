@@ -205,10 +205,15 @@ describe('GET /asyncapi.json', () => {
     const sent: { status?: number; headers: Record<string, string>; body?: string; type?: string } = {
       headers: {},
     };
+    // Both ways a handler may answer: express's status/type/send, or Node's statusCode, headers and end.
     const response = {
       setHeader: (name: string, value: string) => {
         sent.headers[name] = value;
+        if (name.toLowerCase() === 'content-type') sent.type = value.split(';')[0];
         return response;
+      },
+      set statusCode(code: number) {
+        sent.status = code;
       },
       status: (code: number) => {
         sent.status = code;
@@ -222,7 +227,10 @@ describe('GET /asyncapi.json', () => {
         sent.body = body;
         return response;
       },
-      end: () => response,
+      end: (body?: string) => {
+        if (body !== undefined) sent.body = body;
+        return response;
+      },
     };
     return { sent, response: response as unknown as Response };
   }
