@@ -349,7 +349,15 @@ export function createBatchCore(options: BatchCoreOptions) {
       },
       otelContext.active(),
     );
-    const events = run.map(batchEventOf(context.topic, context.partition));
+    const events = run.map((item) => {
+      const eventSpan = eventSpans.get(item);
+      const event = batchEventOf(context.topic, context.partition)(item);
+      // Work done for one event (the events a handler writes to its outbox for it) joins that
+      // event's trace, not the batch's.
+      event.within = (work) =>
+        eventSpan ? otelContext.with(trace.setSpan(otelContext.active(), eventSpan), work) : work();
+      return event;
+    });
     try {
       await otelContext.with(trace.setSpan(otelContext.active(), span), () =>
         subscription.handler(events, context),
@@ -435,4 +443,5 @@ const batchEventOf =
     topic,
     partition,
     offset: message.offset,
+    within: (work) => work(),
   });

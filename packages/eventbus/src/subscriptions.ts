@@ -28,6 +28,11 @@ export interface BatchEvent<T = unknown> {
   topic: string;
   partition: number;
   offset: string;
+  /**
+   * Runs `work` (synchronously) as part of this event's trace: an outbox entry made inside it
+   * carries the event's trace context, so its consumers continue the trace the event began.
+   */
+  within<R>(work: () => R): R;
 }
 
 /** The batch events of any of the definitions `D` (a union, narrowed with `isEvent`). */

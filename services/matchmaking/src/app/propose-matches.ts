@@ -6,9 +6,13 @@ import { proposalToProto } from './to-proto';
 
 const DAY = 86_400_000;
 
+/** Runs work as part of the trace of the event that asked for it (the events it writes continue it). */
+export type WithinTrace = <R>(work: () => R) => R;
+const untraced: WithinTrace = (work) => work();
+
 type PostingAction =
-  | { kind: 'needPosted'; needId: string }
-  | { kind: 'capabilityPosted'; capabilityId: string };
+  | { kind: 'needPosted'; needId: string; within?: WithinTrace }
+  | { kind: 'capabilityPosted'; capabilityId: string; within?: WithinTrace };
 
 type ClosingAction =
   | { kind: 'capabilityClosed'; capabilityId: string; reason: string }
@@ -64,15 +68,25 @@ export function makeProposeMatches(ctx: MatchmakingContext) {
 
   /** Proposes each pair not proposed before, in one write; how many. */
   async function propose(
-    pairs: { demand: Demand; supply: Supply; match: Scored; triggeredBy: 'need' | 'capability' }[],
+    pairs: {
+      demand: Demand;
+      supply: Supply;
+      match: Scored;
+      triggeredBy: 'need' | 'capability';
+      within?: WithinTrace;
+    }[],
     now: Date,
   ): Promise<number> {
     const inserted = await store.insertProposals(
-      pairs.map(({ demand, supply, match, triggeredBy }) => {
+      pairs.map(({ demand, supply, match, triggeredBy, within = untraced }) => {
         const proposal = newProposal(demand, supply, match, triggeredBy, now);
         return {
           proposal,
-          events: [event(Events.matchProposed, { proposal: proposalToProto(proposal) }, proposal.id, now)],
+          events: [
+            within(() =>
+              event(Events.matchProposed, { proposal: proposalToProto(proposal) }, proposal.id, now),
+            ),
+          ],
         };
       }),
     );
@@ -181,14 +195,15 @@ export function makeProposeMatches(ctx: MatchmakingContext) {
         if (!demand) continue; // closed again before we got to it
         const buyer = party(demand.enterpriseId, demand.province);
         const ranked = supplies.topK(demand, buyer, settings.k, settings.threshold, now);
-        for (const { supply, match } of ranked) pairs.push({ demand, supply, match, triggeredBy: 'need' });
+        for (const { supply, match } of ranked)
+          pairs.push({ demand, supply, match, triggeredBy: 'need', within: posting.within });
         if (ranked.length === 0) unmatched.push(demand);
       } else {
         const supply = supplies.get(posting.capabilityId);
         if (!supply) continue;
         const supplier = party(supply.enterpriseId, supply.province);
         for (const { demand, match } of demands.topK(supply, supplier, settings.k, settings.threshold, now))
-          pairs.push({ demand, supply, match, triggeredBy: 'capability' });
+          pairs.push({ demand, supply, match, triggeredBy: 'capability', within: posting.within });
       }
     }
     const created = pairs.length > 0 ? await propose(pairs, now) : 0;

@@ -164,9 +164,10 @@ const actedOn = [
 /** What one registry event asks of the action consumer (`payloadOf`: several payloads share a shape). */
 function actionOf(e: BatchEvent): RegistryAction[] {
   const need = payloadOf(e, Events.needPosted);
-  if (need) return [{ kind: 'needPosted', needId: need.need?.id ?? '' }];
+  if (need) return [{ kind: 'needPosted', needId: need.need?.id ?? '', within: e.within }];
   const capability = payloadOf(e, Events.capabilityPosted);
-  if (capability) return [{ kind: 'capabilityPosted', capabilityId: capability.capability?.id ?? '' }];
+  if (capability)
+    return [{ kind: 'capabilityPosted', capabilityId: capability.capability?.id ?? '', within: e.within }];
   const withdrawn = payloadOf(e, Events.capabilityWithdrawn);
   if (withdrawn)
     return [
