@@ -21,3 +21,4 @@ export { descriptorSetPath, healthDescriptorSetPath } from './descriptor';
 export * from './enums';
 export * from './events';
 export * from './json-schema';
+export * from './update-masks';

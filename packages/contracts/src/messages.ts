@@ -15,3 +15,4 @@ export * as techtransferEventsV1 from '../gen/lienket/techtransfer/v1/events';
 export * as techtransferV1 from '../gen/lienket/techtransfer/v1/techtransfer';
 export * from './enums';
 export * from './events';
+export * from './update-masks';

@@ -1,3 +1,4 @@
+import { editableOfferFields as offerMaskFields } from '@lienket/contracts/messages';
 import type { Actor } from '@lienket/platform';
 import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { checkProductCodes, checkProvinceCodes, messages, tokenize } from '@lienket/reference';
@@ -31,25 +32,7 @@ export interface OfferInput {
   validUntil: Date | null;
 }
 
-export const editableOfferFields = [
-  'title',
-  'summary',
-  'hsCodes',
-  'vsicCodes',
-  'keywords',
-  'readinessLevel',
-  'ipStatus',
-  'ipNumbers',
-  'transferModes',
-  'priceBand',
-  'cleanerProduction',
-  'pollutionTreatment',
-  'languages',
-  'visibility',
-  'visibleProvinces',
-  'anonymous',
-  'validUntil',
-] as const satisfies readonly (keyof OfferInput)[];
+export const editableOfferFields = offerMaskFields satisfies readonly (keyof OfferInput)[];
 
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 

@@ -1,3 +1,4 @@
+import { editableOfferFields } from '@lienket/contracts';
 import {
   type Constraints,
   chosen,
@@ -21,26 +22,6 @@ const T = 'lienket.techtransfer.v1';
 // min ≤ max of a money range, an update checked with the stored offer, a programme's eligibility
 // and caps, a budget or an amount against what is left.
 
-/** Fields of an offer an update may name (techtransfer's editableOfferFields). */
-const editableOffer = [
-  'title',
-  'summary',
-  'hsCodes',
-  'vsicCodes',
-  'keywords',
-  'readinessLevel',
-  'ipStatus',
-  'ipNumbers',
-  'transferModes',
-  'priceBand',
-  'cleanerProduction',
-  'pollutionTreatment',
-  'languages',
-  'visibility',
-  'visibleProvinces',
-  'anonymous',
-  'validUntil',
-];
 const codes = { hsCodes: stringsOf(hsCode, 20), vsicCodes: stringsOf(vsicCode, 20) };
 const transferModes = stringsOf(chosen(`${T}.TransferMode`));
 const reason = text(1, 500);
@@ -80,7 +61,7 @@ export const techTransferConstraints: Record<string, Constraints> = {
     },
   },
   [`${T}.UpdateOfferRequest`]: {
-    fields: { updateMask: mask(editableOffer) },
+    fields: { updateMask: mask(editableOfferFields) },
     message: { required: ['offer', 'updateMask'] },
   },
   [`${T}.RequestInput`]: {
