@@ -333,6 +333,36 @@ describe('a batch consumer', () => {
     }
   });
 
+  it("hands each batch its partition's high watermark and the offset its slice ends at", async () => {
+    const events = [1, 2, 3, 4].map((n) => probe('watermark', n));
+    await publisher.publishEncoded(events);
+    const batches: { partition: number; highWatermark: number; lastOffset: number; mine: number[] }[] = [];
+    await startConsumer('watermark', {
+      subscriptions: [
+        onBatch([Events.probePinged], async (batch, { partition, highWatermark, lastOffset }) => {
+          for (const e of batch) {
+            // Every event handed lies below the watermark and at or before the slice's end.
+            expect(Number(e.offset)).toBeLessThanOrEqual(Number(lastOffset));
+          }
+          expect(Number(lastOffset)).toBeLessThan(Number(highWatermark));
+          batches.push({
+            partition,
+            highWatermark: Number(highWatermark),
+            lastOffset: Number(lastOffset),
+            mine: mine('watermark')(batch).map((e) => e.payload.sequence),
+          });
+        }),
+      ],
+    });
+    // The four share a key, so a partition, and were appended last there: the batch that holds the
+    // fourth saw that partition's end as the broker has it.
+    const last = await waitFor(() => batches.find((b) => b.mine.includes(4)), {
+      what: 'the batch of the last watermark event',
+    });
+    const high = await highWatermark(last.partition);
+    expect([last.highWatermark, last.lastOffset]).toEqual([high, high - 1]);
+  });
+
   it('keeps the order of each key, and later events of a key still apply after its poison event', async () => {
     const order: string[] = [];
     const events = [1, 2, 3, 4, 5].flatMap((n) =>

@@ -7,6 +7,7 @@ import { onlyDuplicateKeys } from './aggregates';
 import { EventFormatError, fromKafkaMessage, headerText, type ReceivedEvent } from './cloudevents';
 import type { DeadLetter } from './dead-letters';
 import type {
+  BatchContext,
   BatchEvent,
   BatchSubscription,
   EventSubscription,
@@ -72,6 +73,9 @@ interface Routed {
   event: ReceivedEvent;
   subscription: Subscription;
 }
+
+/** Where a slice was read: handed to batch handlers with their context. */
+type Where = Pick<BatchContext, 'topic' | 'partition' | 'highWatermark' | 'lastOffset'>;
 
 /** A run of consecutive events one subscription applies (a batch handler) or one handler per event. */
 interface Unit {
@@ -169,12 +173,18 @@ export function createBatchCore(options: BatchCoreOptions) {
       }
     }
 
+    const where: Where = {
+      topic,
+      partition,
+      highWatermark: batch.highWatermark,
+      lastOffset: messages[messages.length - 1]?.offset ?? batch.highWatermark,
+    };
     const applied: Routed[] = [];
     for (const unit of unitsOf(fresh)) {
       const outcome =
         unit.subscription === 'per-event'
           ? await applyEach(unit.items, topic, partition, heartbeat)
-          : await applyBatch(unit.subscription, unit.items, topic, partition, heartbeat);
+          : await applyBatch(unit.subscription, unit.items, where, heartbeat);
       applied.push(...outcome.applied);
       letters.push(...outcome.failed);
       touch();
@@ -255,13 +265,17 @@ export function createBatchCore(options: BatchCoreOptions) {
   async function applyBatch(
     subscription: BatchSubscription,
     items: Routed[],
-    topic: string,
-    partition: number,
+    where: Where,
     heartbeat: () => Promise<void>,
   ) {
+    const { topic, partition } = where;
     const applied: Routed[] = [];
     const failed: DeadLetter[] = [];
-    const context = { topic, partition, log: log.child({ subscription: subscription.name }), heartbeat };
+    const context: BatchContext = {
+      ...where,
+      log: log.child({ subscription: subscription.name }),
+      heartbeat,
+    };
     const eventSpans = new Map(
       items.map((item) => [
         item,
@@ -324,7 +338,7 @@ export function createBatchCore(options: BatchCoreOptions) {
   async function runBatchHandler(
     subscription: BatchSubscription,
     run: Routed[],
-    context: { topic: string; partition: number; log: Logger; heartbeat: () => Promise<void> },
+    context: BatchContext,
     eventSpans: Map<Routed, Span>,
   ) {
     const links: Link[] = [];

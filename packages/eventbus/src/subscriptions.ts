@@ -41,6 +41,13 @@ export type BatchEventOf<D> = D extends EventDefinition<infer T> ? BatchEvent<T>
 export interface BatchContext {
   topic: string;
   partition: number;
+  /**
+   * The partition's high watermark when the broker answered the fetch this batch came from: the
+   * offset the next event appended there gets. Everything below it was appended before the fetch.
+   */
+  highWatermark: string;
+  /** Offset of the last message of the slice being applied (this run's events end at or before it). */
+  lastOffset: string;
   log: Logger;
   /** Tells the group this member is alive; call it inside a loop over many store commands. */
   heartbeat(): Promise<void>;
