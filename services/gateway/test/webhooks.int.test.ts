@@ -11,6 +11,7 @@ import { publicTopics } from '../src/events/public-events';
 import { startGateway } from '../src/service';
 import { verifyWebhookSignature } from '../src/webhooks';
 import { guardedLookup } from '../src/webhooks/delivery';
+import { TEST_EVENT_TYPE } from '../src/webhooks/routes';
 import { openWebhookCollections } from '../src/webhooks/store';
 import { createSubscriptionCache } from '../src/webhooks/subscription-cache';
 
@@ -588,6 +589,77 @@ describe('deliveries', () => {
     expect(await deliveriesOf('analyst-alice', id)).toEqual([]);
     await unsubscribe('analyst-alice', id);
     await unsubscribe('analyst-alice', witness.id);
+  });
+
+  it('sends a signed test event on request, logs it, and refuses a test of a paused or foreign subscription', async () => {
+    const hook = await receiver();
+    // The filter matches no test event: a test goes to the URL whatever the filter says.
+    const { id, secret } = await subscribe('analyst-alice', {
+      target_url: hook.url,
+      filter: { type: ['vn.lienket.techtransfer.'], province: ['96'] },
+    });
+    const alice = await token('analyst-alice', 'analyst');
+    const bob = await token('analyst-bob', 'analyst');
+    expect((await api('POST', `/v1/subscriptions/${id}/test`, { token: bob })).status).toBe(404);
+    expect((await api('POST', `/v1/subscriptions/${id}/test`)).status).toBe(401);
+
+    const queued = await api('POST', `/v1/subscriptions/${id}/test`, { token: alice });
+    expect(queued.status).toBe(202);
+    expect(queued.body).toMatchObject({
+      event_type: TEST_EVENT_TYPE,
+      status: 'pending',
+      attempts: 0,
+    });
+    await waitFor(() => hook.requests.length >= 1, { timeoutMs: 30_000, what: 'the test delivery' });
+    const [request] = hook.requests as [Received];
+    expect(verifyWebhookSignature(secret, request.headers, request.body)).toBe(true);
+    expect(request.headers['webhook-id']).toBe(queued.body.id);
+    expect(JSON.parse(request.body)).toMatchObject({
+      specversion: '1.0',
+      id: queued.body.event_id,
+      type: TEST_EVENT_TYPE,
+      subject: id,
+      data: { subscriptionId: id },
+    });
+    const log = await waitFor(
+      async () => {
+        const found = await deliveriesOf('analyst-alice', id);
+        return found[0]?.status === 'delivered' && found;
+      },
+      { what: 'the test delivery marked delivered' },
+    );
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ id: queued.body.id, event_type: TEST_EVENT_TYPE, last_status_code: 204 });
+
+    // Paused: no test until it is resumed.
+    expect(
+      (await api('PATCH', `/v1/subscriptions/${id}`, { token: alice, body: { active: false } })).status,
+    ).toBe(200);
+    const paused = await api('POST', `/v1/subscriptions/${id}/test`, { token: alice });
+    expect(paused.status).toBe(422);
+    expect(paused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(paused.body.code).toBe('SUBSCRIPTION_PAUSED');
+    expect(paused.body.detail_vi).toEqual(expect.any(String));
+    expect(hook.requests).toHaveLength(1);
+    await unsubscribe('analyst-alice', id);
+  });
+
+  it('sends one test at a time per subscription', async () => {
+    // A receiver that answers 503 after a second keeps the first test pending (retried) while the second is asked.
+    const silent = await receiver(() => 503, 1_000);
+    const { id } = await subscribe('analyst-alice', { target_url: silent.url });
+    const alice = await token('analyst-alice', 'analyst');
+    expect((await api('POST', `/v1/subscriptions/${id}/test`, { token: alice })).status).toBe(202);
+    const second = await api('POST', `/v1/subscriptions/${id}/test`, { token: alice });
+    expect(second.status).toBe(422);
+    expect(second.body.code).toBe('TEST_UNDER_WAY');
+    // Once the first is finished (dead after its attempts), another may be sent.
+    await waitFor(async () => (await deliveriesOf('analyst-alice', id))[0]?.status === 'dead', {
+      timeoutMs: 30_000,
+      what: 'the first test dead',
+    });
+    expect((await api('POST', `/v1/subscriptions/${id}/test`, { token: alice })).status).toBe(202);
+    await unsubscribe('analyst-alice', id);
   });
 });
 

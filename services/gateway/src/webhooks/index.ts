@@ -31,6 +31,8 @@ export async function install(context: GatewayContext): Promise<void> {
         collections,
         allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
         onChange: () => subscriptions.invalidate(),
+        // The loop exists before the first request arrives.
+        onEnqueued: () => loop.notify(),
       }),
     );
   });

@@ -207,6 +207,20 @@ export const webhookPaths: Record<string, Record<string, unknown>> = {
       responses: { '204': { description: 'Deleted' }, ...refusals },
     }),
   },
+  '/v1/subscriptions/{id}/test': {
+    post: operation('testSubscription', 'Send a signed test event to the subscription’s URL now', {
+      description:
+        'Queues one delivery of a `vn.lienket.webhooks.subscription.tested.v1` CloudEvent, signed and retried like ' +
+        'any event; it appears in the delivery log with that `event_type`. The subscription must be active, and ' +
+        'one test at a time is sent per subscription.',
+      parameters: [id],
+      responses: {
+        '202': { description: 'Queued; the delivery as logged', content: json('WebhookDelivery') },
+        ...refusals,
+        '422': problem('The subscription is paused, or its previous test delivery is still under way'),
+      },
+    }),
+  },
   '/v1/subscriptions/{id}/deliveries': {
     get: operation('listDeliveries', 'The delivery log, newest first', {
       parameters: [

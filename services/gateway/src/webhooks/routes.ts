@@ -10,9 +10,10 @@ import {
 } from '@lienket/platform';
 import { type Request, type Response, Router } from 'express';
 import { actorOf } from '../app';
-import { type EventFilter, parseFilter } from '../events/public-events';
+import { type EventFilter, type PublicEvent, parseFilter } from '../events/public-events';
 import { documentValidators } from '../http/conformance';
 import { checkTarget, isTargetProblem, type Resolver } from './address';
+import { newDelivery } from './consumer';
 import { webhookPaths, webhookSchemas } from './openapi';
 import { generateSecret, isValidSecret } from './signature';
 import {
@@ -20,6 +21,7 @@ import {
   type DeliveryDocument,
   type DeliveryStatus,
   deliveryStatuses,
+  enqueueDeliveries,
   type SubscriptionDocument,
   type WebhookCollections,
 } from './store';
@@ -42,6 +44,32 @@ export interface RouterOptions {
   resolve?: Resolver;
   /** Called after this instance changed a subscription (before the answer). */
   onChange?: () => void;
+  /** Called after a test delivery was stored (wakes the sender). */
+  onEnqueued?: () => void;
+}
+
+/**
+ * The CloudEvents type of a test delivery (`POST /v1/subscriptions/{id}/test`): sent through the same
+ * queue, signature and retries as every event, but never published on Kafka nor seen by filters.
+ */
+export const TEST_EVENT_TYPE = 'vn.lienket.webhooks.subscription.tested.v1';
+
+/** The signed test event a subscription's owner asks for: its data says what it is, in both languages. */
+export function testEvent(subscription: SubscriptionDocument, at: Date): PublicEvent {
+  return {
+    specversion: '1.0',
+    id: uuidv7(at.getTime()),
+    type: TEST_EVENT_TYPE,
+    source: '/lienket/gateway/webhooks',
+    subject: subscription._id,
+    time: at.toISOString(),
+    datacontenttype: 'application/json',
+    data: {
+      subscriptionId: subscription._id,
+      message: 'A test delivery from LienKet: your endpoint receives and can verify signed events.',
+      messageVi: 'Lần gửi thử từ LienKet: địa chỉ của bạn nhận được và kiểm chứng được sự kiện đã ký.',
+    },
+  };
 }
 
 const violation = (field: string, reason: string, description: string, descriptionVi: string) => ({
@@ -432,6 +460,37 @@ export function subscriptionRouter(options: RouterOptions): Router {
     // Its log goes with it; a delivery in flight finds the subscription gone and is not retried.
     await deliveries.deleteMany({ subscription_id: id });
     response.status(204).end();
+  });
+
+  router.post('/v1/subscriptions/:id/test', async (request, response) => {
+    const subscription = await findVisible(callerOf(request), String(request.params.id));
+    if (!subscription.active)
+      throw new AppError('FAILED_PRECONDITION', 'The subscription is paused: resume it to send a test', {
+        code: 'SUBSCRIPTION_PAUSED',
+        messageVi: 'Đăng ký đang tạm dừng: hãy bật lại để gửi thử',
+      });
+    // One test at a time per subscription: the button cannot make the gateway flood an address.
+    const underWay = await deliveries
+      .findOne(
+        { subscription_id: subscription._id, event_type: TEST_EVENT_TYPE, status: 'pending' },
+        { _id: 1 },
+      )
+      .lean();
+    if (underWay)
+      throw new AppError('FAILED_PRECONDITION', 'A test delivery of this subscription is still under way', {
+        code: 'TEST_UNDER_WAY',
+        messageVi: 'Một lần gửi thử của đăng ký này vẫn đang được gửi',
+      });
+    const at = new Date();
+    const event = testEvent(subscription, at);
+    const delivery = newDelivery(subscription._id, event, JSON.stringify(event), at);
+    await enqueueDeliveries(deliveries, [delivery]);
+    options.onEnqueued?.();
+    noStore(response);
+    response
+      .status(202)
+      .location(`/v1/subscriptions/${subscription._id}/deliveries`)
+      .json(deliveryJson(delivery));
   });
 
   router.get('/v1/subscriptions/:id/deliveries', async (request, response) => {
