@@ -1,4 +1,6 @@
+export * from './code-search';
 export * from './hs';
+export * from './hs-headings';
 export * from './provinces';
 export * from './recognitions';
 export * from './regions';
