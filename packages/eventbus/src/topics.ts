@@ -55,6 +55,17 @@ export async function ensureTopics(
       if (attempt >= 80) throw new Error(`topics have no leader after 20 s: ${all.join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    // A leader named in the metadata may still be loading its partition ("not the leader for that
+    // topic-partition" under load): answer once every partition answers a list-offsets request.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        for (const topic of wanted) await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (attempt >= 80) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   } finally {
     await admin.disconnect();
   }
