@@ -6,5 +6,6 @@ export * from './recognitions';
 export * from './regions';
 export * from './tax-code';
 export * from './text';
+export * from './units';
 export * from './validation';
 export * from './vsic';
