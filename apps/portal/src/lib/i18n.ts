@@ -362,6 +362,40 @@ const vi = {
   'common.all': 'Tất cả',
   'common.close': 'Đóng',
   'common.unknown': 'Không rõ',
+  // Enterprise side (issue 17): code picker, awaiting verification, units, contacts
+  'picker.hintHs':
+    'Gõ tên hàng (có dấu hoặc không) hoặc vài chữ số đầu của mã, rồi chọn trong danh sách. Chọn được nhiều mã.',
+  'picker.hintVsic': 'Gõ tên ngành (có dấu hoặc không) hoặc mã số, rồi chọn trong danh sách.',
+  'picker.placeholderHs': 'Ví dụ: giấy kraft, chè, 4804',
+  'picker.placeholderVsic': 'Ví dụ: dệt may, chế biến thực phẩm, 10',
+  'picker.options': 'Mã gợi ý',
+  'picker.chosen': 'Mã đã chọn',
+  'picker.remove': 'Bỏ mã {code}',
+  'picker.added': 'Đã chọn {code}.',
+  'picker.removed': 'Đã bỏ {code}.',
+  'picker.full': 'Chọn tối đa {n} mã.',
+  'picker.none': 'Không có mã phù hợp. Thử từ khác, hoặc gõ mã số.',
+  'picker.count': '{n} mã gợi ý: mũi tên lên, xuống để chọn, Enter để thêm.',
+  'picker.under': '(thuộc {code})',
+  'verify.pendingTitle': 'Cơ sở của bạn đang chờ tỉnh xác minh',
+  'verify.pendingWhat':
+    '“{name}” đã được đăng ký nhưng chưa được xác minh. Xác minh là việc cán bộ của tỉnh đối chiếu mã số thuế, tên và thông tin liên hệ của cơ sở với hồ sơ đăng ký.',
+  'verify.pendingWho':
+    'Người xác minh: cán bộ khuyến công của {province}. Họ có thể gọi số điện thoại bạn đã khai để hỏi thêm.',
+  'verify.pendingCan':
+    'Trong lúc chờ, bạn vẫn đăng được nhu cầu và năng lực, nhận và trả lời đề xuất kết nối, quan tâm công nghệ. Trang của cơ sở ghi “Chưa xác minh” đến khi được xác minh; chỉ cơ sở đã xác minh mới được công nhận là doanh nghiệp dẫn dắt.',
+  'verify.rejectedTitle': 'Tỉnh chưa xác minh cơ sở của bạn',
+  'verify.rejectedWhy': 'Lý do: {reason}',
+  'verify.rejectedNext':
+    'Hãy liên hệ cán bộ khuyến công của {province} để bổ sung thông tin. Bạn vẫn đăng được tin và nhận đề xuất kết nối.',
+  'verify.verified': 'Đã được {province} xác minh',
+  'my.fUnitHint': 'Ví dụ: tấn, kg, cái, mét',
+  'my.fUnitPick': 'Chọn hoặc gõ đơn vị',
+  'contact.call': 'Gọi {phone}',
+  'contact.mail': 'Gửi thư tới {email}',
+  'contact.person': 'Người liên hệ',
+  'contact.phone': 'Điện thoại',
+  'contact.email': 'Thư điện tử',
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -723,6 +757,40 @@ const en: Record<MessageKey, string> = {
   'common.all': 'All',
   'common.close': 'Close',
   'common.unknown': 'Unknown',
+  // Enterprise side (issue 17): code picker, awaiting verification, units, contacts
+  'picker.hintHs':
+    'Type the goods’ name (Vietnamese or English) or the first digits of the code, then pick from the list. You can pick several.',
+  'picker.hintVsic': 'Type the sector’s name (Vietnamese or English) or its code, then pick from the list.',
+  'picker.placeholderHs': 'e.g. kraft paper, tea, 4804',
+  'picker.placeholderVsic': 'e.g. textiles, food, 10',
+  'picker.options': 'Suggested codes',
+  'picker.chosen': 'Chosen codes',
+  'picker.remove': 'Remove {code}',
+  'picker.added': 'Added {code}.',
+  'picker.removed': 'Removed {code}.',
+  'picker.full': 'Pick at most {n} codes.',
+  'picker.none': 'No code fits. Try other words, or type the code.',
+  'picker.count': '{n} suggested codes: up and down arrows to move, Enter to add.',
+  'picker.under': '(under {code})',
+  'verify.pendingTitle': 'Your establishment is awaiting verification by its province',
+  'verify.pendingWhat':
+    '“{name}” is registered but not yet verified. Verification means the province’s officers check its tax code, name and contact details against its registration.',
+  'verify.pendingWho':
+    'Who verifies: the industrial promotion officers of {province}. They may call the phone number you gave.',
+  'verify.pendingCan':
+    'Meanwhile you can already post needs and capabilities, receive and answer proposals, and express interest in technologies. Your public page says “Not verified” until then; only a verified establishment can be designated a lead firm.',
+  'verify.rejectedTitle': 'The province has not verified your establishment',
+  'verify.rejectedWhy': 'Reason: {reason}',
+  'verify.rejectedNext':
+    'Contact the industrial promotion officers of {province} to complete your details. You can still post and receive proposals.',
+  'verify.verified': 'Verified by {province}',
+  'my.fUnitHint': 'e.g. tonnes, kg, pieces, metres',
+  'my.fUnitPick': 'Pick or type a unit',
+  'contact.call': 'Call {phone}',
+  'contact.mail': 'Email {email}',
+  'contact.person': 'Contact',
+  'contact.phone': 'Phone',
+  'contact.email': 'Email',
 };
 
 const catalogues: Record<Lang, Record<MessageKey, string>> = { vi, en };
