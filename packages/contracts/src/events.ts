@@ -1,6 +1,7 @@
 import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import * as identity from '../gen/lienket/identity/v1/events';
 import * as matchmaking from '../gen/lienket/matchmaking/v1/events';
+import * as programme from '../gen/lienket/programme/v1/events';
 import * as registry from '../gen/lienket/registry/v1/events';
 import * as techtransfer from '../gen/lienket/techtransfer/v1/events';
 import type { ProbePinged } from '../gen/lienket/testing/v1/testing';
@@ -67,6 +68,12 @@ export const Topics = Object.freeze({
   identityAccount: 'lienket.identity.account.v1',
   identityMembership: 'lienket.identity.membership.v1',
   identityDelegation: 'lienket.identity.delegation.v1',
+  programmeScheme: 'lienket.programme.scheme.v1',
+  programmeBudget: 'lienket.programme.budget.v1',
+  programmePledge: 'lienket.programme.pledge.v1',
+  programmeSite: 'lienket.programme.site.v1',
+  programmePlan: 'lienket.programme.plan.v1',
+  programmeRule: 'lienket.programme.rule.v1',
 });
 
 function registryEvent<T>(
@@ -121,6 +128,20 @@ function identityEvent<T>(
     `vn.lienket.identity.${aggregate}.${verb}.v1`,
     `lienket.identity.${aggregate}.v1`,
     `lienket.identity.v1.${message}`,
+    codec,
+  );
+}
+
+function programmeEvent<T>(
+  aggregate: 'scheme' | 'budget' | 'pledge' | 'site' | 'plan' | 'rule',
+  verb: string,
+  message: string,
+  codec: MessageCodec<T>,
+): EventDefinition<T> {
+  return defineEvent(
+    `vn.lienket.programme.${aggregate}.${verb}.v1`,
+    `lienket.programme.${aggregate}.v1`,
+    `lienket.programme.v1.${message}`,
     codec,
   );
 }
@@ -285,6 +306,43 @@ export const Events = Object.freeze({
   membershipChanged: identityEvent('membership', 'changed', 'MembershipChanged', identity.MembershipChanged),
   delegationGranted: identityEvent('delegation', 'granted', 'DelegationGranted', identity.DelegationGranted),
   delegationRevoked: identityEvent('delegation', 'revoked', 'DelegationRevoked', identity.DelegationRevoked),
+
+  schemeProposed: programmeEvent('scheme', 'proposed', 'SchemeProposed', programme.SchemeProposed),
+  schemeAppraised: programmeEvent('scheme', 'appraised', 'SchemeAppraised', programme.SchemeAppraised),
+  schemeApproved: programmeEvent('scheme', 'approved', 'SchemeApproved', programme.SchemeApproved),
+  schemeRejected: programmeEvent('scheme', 'rejected', 'SchemeRejected', programme.SchemeRejected),
+  schemeWithdrawn: programmeEvent('scheme', 'withdrawn', 'SchemeWithdrawn', programme.SchemeWithdrawn),
+  schemeContracted: programmeEvent('scheme', 'contracted', 'SchemeContracted', programme.SchemeContracted),
+  schemeMilestoneRecorded: programmeEvent(
+    'scheme',
+    'milestone_recorded',
+    'SchemeMilestoneRecorded',
+    programme.SchemeMilestoneRecorded,
+  ),
+  schemeDisbursed: programmeEvent('scheme', 'disbursed', 'SchemeDisbursed', programme.SchemeDisbursed),
+  schemePledgeMatched: programmeEvent(
+    'scheme',
+    'pledge_matched',
+    'SchemePledgeMatched',
+    programme.SchemePledgeMatched,
+  ),
+  schemeAccepted: programmeEvent('scheme', 'accepted', 'SchemeAccepted', programme.SchemeAccepted),
+  schemeSettled: programmeEvent('scheme', 'settled', 'SchemeSettled', programme.SchemeSettled),
+  schemeCancelled: programmeEvent('scheme', 'cancelled', 'SchemeCancelled', programme.SchemeCancelled),
+  budgetChanged: programmeEvent('budget', 'changed', 'BudgetChanged', programme.BudgetChanged),
+  pledgeMade: programmeEvent('pledge', 'made', 'PledgeMade', programme.PledgeMade),
+  pledgeMatched: programmeEvent('pledge', 'matched', 'PledgeMatched', programme.PledgeMatched),
+  pledgeReceived: programmeEvent('pledge', 'received', 'PledgeReceived', programme.PledgeReceived),
+  siteRegistered: programmeEvent('site', 'registered', 'SiteRegistered', programme.SiteRegistered),
+  siteUpdated: programmeEvent('site', 'updated', 'SiteUpdated', programme.SiteUpdated),
+  siteTreatmentChanged: programmeEvent(
+    'site',
+    'treatment_changed',
+    'SiteTreatmentChanged',
+    programme.SiteTreatmentChanged,
+  ),
+  planSet: programmeEvent('plan', 'set', 'PlanSet', programme.PlanSet),
+  supportLineRuleSet: programmeEvent('rule', 'set', 'SupportLineRuleSet', programme.SupportLineRuleSet),
 });
 
 const byType = new Map<string, EventDefinition>(

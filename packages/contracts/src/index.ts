@@ -9,6 +9,9 @@ export * as insightsServiceV1 from '../gen/lienket/insights/v1/insights_service'
 export * as matchmakingEventsV1 from '../gen/lienket/matchmaking/v1/events';
 export * as matchmakingV1 from '../gen/lienket/matchmaking/v1/matchmaking';
 export * as matchmakingServiceV1 from '../gen/lienket/matchmaking/v1/matchmaking_service';
+export * as programmeEventsV1 from '../gen/lienket/programme/v1/events';
+export * as programmeV1 from '../gen/lienket/programme/v1/programme';
+export * as programmeServiceV1 from '../gen/lienket/programme/v1/programme_service';
 export * as registryEventsV1 from '../gen/lienket/registry/v1/events';
 export * as registryV1 from '../gen/lienket/registry/v1/registry';
 export * as registryServiceV1 from '../gen/lienket/registry/v1/registry_service';

@@ -9,6 +9,8 @@ export * as identityV1 from '../gen/lienket/identity/v1/identity';
 export * as insightsV1 from '../gen/lienket/insights/v1/insights';
 export * as matchmakingEventsV1 from '../gen/lienket/matchmaking/v1/events';
 export * as matchmakingV1 from '../gen/lienket/matchmaking/v1/matchmaking';
+export * as programmeEventsV1 from '../gen/lienket/programme/v1/events';
+export * as programmeV1 from '../gen/lienket/programme/v1/programme';
 export * as registryEventsV1 from '../gen/lienket/registry/v1/events';
 export * as registryV1 from '../gen/lienket/registry/v1/registry';
 export * as techtransferEventsV1 from '../gen/lienket/techtransfer/v1/events';
