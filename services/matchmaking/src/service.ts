@@ -76,7 +76,7 @@ export async function startMatchmaking(
   const indexConsumer = await runtime.consume({
     name: 'index-consumer',
     group: ownIndexGroup,
-    subscriptions: indexSubscriptions(matchmaking),
+    subscriptions: indexSubscriptions(matchmaking, progress),
     concurrency: config.CONSUMER_CONCURRENCY,
     onProgress: progress.record,
   });
@@ -92,5 +92,5 @@ export async function startMatchmaking(
     await matchmaking.refreshResponsiveness();
   });
   await runtime.serveGrpc([makeMatchmakingGrpc({ matchmaking, log: log.child({ component: 'grpc' }) })]);
-  return runtime.started({ matchmaking, relay, indexConsumer, actionConsumer });
+  return runtime.started({ matchmaking, relay, indexConsumer, actionConsumer, progress });
 }

@@ -402,8 +402,9 @@ describe('matchmaking on real Kafka and the store', () => {
     expect(listed.proposals.filter((p) => p.needId === lonely.id)).toEqual([]);
   });
 
-  it('costs a bounded number of store commands per batch, whatever the number of needs', async () => {
+  it('costs a bounded number of store commands per batch and no Kafka request, whatever the number of needs', async () => {
     const before = await storeCommandCounts();
+    const adminRequests = matchmaking.progress.adminRequests();
     const index = { ...matchmaking.indexConsumer.stats };
     const actions = { ...matchmaking.actionConsumer.stats };
     const posted = await Promise.all(
@@ -430,6 +431,11 @@ describe('matchmaking on real Kafka and the store', () => {
     expect(after.actions - before.actions).toBeLessThanOrEqual(4 * batches.actions);
     // No statistics written per proposal or answer: they are derived from the proposals.
     expect(after.partyStats).toBe(0);
+    // "Caught up" is judged from the watermarks the consumers saw in their fetches: the admin API
+    // (offsets of the registry topics) is asked at start only, never per action batch.
+    expect(adminRequests).toBeGreaterThan(0); // the committed offsets read at start are counted
+    expect(batches.actions).toBeGreaterThan(0);
+    expect(matchmaking.progress.adminRequests()).toBe(adminRequests);
     infra.log.info(
       {
         needs: posted.length,

@@ -8,77 +8,107 @@ import type { RegistryAction } from '../../app/propose-matches';
 
 const registryTopics = [Topics.registryEnterprise, Topics.registryCapability, Topics.registryNeed];
 
+interface Position {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
 /**
- * Tracks how far this instance's index consumer got, so an action can wait until every registry
- * event appended before it has reached the in-memory index (no pair missed between directions).
+ * Tracks how far this instance's index consumer got, so an action can wait until the registry
+ * events before it have reached the in-memory index (no pair missed between directions, and the
+ * posting's enterprise known). The ends it waits for are the high watermarks both consumers see in
+ * their own fetches (`saw`): no request to Kafka per action (ADR 0018). The admin API is asked once,
+ * at start (`resume`).
  */
 export function createIndexProgress(kafka: Kafka, topicPrefix: string, log: Logger) {
+  const key = (topic: string, partition: number) => `${topic}:${partition}`;
+  /** Last offset applied to the index, per topic-partition. */
   const done = new Map<string, number>();
-  const admin = kafka.admin();
-  let connected: Promise<void> | undefined;
+  /** Highest watermark seen in a fetch, per topic-partition: everything below it was appended. */
+  const seen = new Map<string, Position>();
+  /** Pending `caughtUp` calls: checked again whenever the index moves on, given up on stop. */
+  const waiting = new Map<() => void, () => void>();
+  let adminRequests = 0;
+  const isDone = ({ topic, partition, offset }: Position) =>
+    (done.get(key(topic, partition)) ?? -1) >= offset;
+
   return {
     /**
      * Starts from where the index group committed: what it processed before this process started
      * is in the stored projection the index was loaded from, and will not be read again.
      */
     async resume(indexGroupId: string) {
-      connected ??= admin.connect();
-      await connected;
-      const committed = await admin.fetchOffsets({
-        groupId: indexGroupId,
-        topics: registryTopics.map((t) => topicPrefix + t),
+      const admin = kafka.admin();
+      admin.on(admin.events.REQUEST, () => {
+        adminRequests += 1;
       });
-      for (const { topic, partitions } of committed) {
-        for (const { partition, offset } of partitions) {
-          if (Number(offset) > 0) this.record(topic, partition, String(Number(offset) - 1));
+      await admin.connect();
+      try {
+        const committed = await admin.fetchOffsets({
+          groupId: indexGroupId,
+          topics: registryTopics.map((t) => topicPrefix + t),
+        });
+        for (const { topic, partitions } of committed) {
+          for (const { partition, offset } of partitions) {
+            if (Number(offset) > 0) this.record(topic, partition, String(Number(offset) - 1));
+          }
         }
+      } finally {
+        await admin.disconnect();
       }
     },
+    /** The index applied `offset` of `topic`/`partition` (the index consumer's progress hook). */
     record(topic: string, partition: number, offset: string) {
-      const key = `${topic}:${partition}`;
-      done.set(key, Math.max(done.get(key) ?? -1, Number(offset)));
+      const k = key(topic, partition);
+      done.set(k, Math.max(done.get(k) ?? -1, Number(offset)));
+      for (const check of [...waiting.keys()]) check();
+    },
+    /** A consumer of this instance fetched `topic`/`partition` with this high watermark. */
+    saw(topic: string, partition: number, highWatermark: string) {
+      const offset = Number(highWatermark) - 1;
+      const k = key(topic, partition);
+      if (offset > (seen.get(k)?.offset ?? -1)) seen.set(k, { topic, partition, offset });
     },
     /**
      * Resolves once the index holds the acting event itself (`own`: its topic, partition and offset;
-     * an action batch passes its last new posting) and every partition of the other registry topics
-     * up to its current end. The acting event's own topic is not awaited to its end: under sustained
-     * posting that end moves on faster than any action, and later postings there are matched when
-     * their own turn comes. Called once per action batch: one ask for the other topics' ends per
-     * batch, not per posting. (The index consumer sees those ends itself, as each fetch's high
-     * watermarks, but the event bus does not hand them to its handlers yet.)
+     * an action batch passes its last new posting) and, on the other registry topics, every event
+     * below the high watermarks this instance's consumers have seen so far. Those ends are taken
+     * once, when the call starts: under sustained posting they move on faster than any action, and
+     * later postings are matched when their own turn comes. The acting event's own topic is not
+     * awaited beyond it, for the same reason. Resolves false (and warns) after `timeoutMs`.
      */
-    async caughtUp(
+    caughtUp(
       own?: { topic: string; partition: number; offset: string },
       timeoutMs = 10_000,
     ): Promise<boolean> {
-      connected ??= admin.connect();
-      await connected;
-      const ends = await Promise.all(
-        registryTopics
-          .map((t) => topicPrefix + t)
-          .map(async (topic) => {
-            if (topic !== own?.topic) return { topic, offsets: await admin.fetchTopicOffsets(topic) };
-            const high = String(Number(own.offset) + 1);
-            return { topic, offsets: [{ partition: own.partition, high }] };
-          }),
-      );
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const behind = ends.some(({ topic, offsets }) =>
-          offsets.some(
-            (o) => Number(o.high) > 0 && (done.get(`${topic}:${o.partition}`) ?? -1) < Number(o.high) - 1,
-          ),
-        );
-        if (!behind) return true;
-        if (Date.now() > deadline) {
-          log.warn('index did not catch up in time; matching with what it has');
-          return false;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const targets = [...seen.values()].filter((p) => p.topic !== own?.topic);
+      if (own) targets.push({ topic: own.topic, partition: own.partition, offset: Number(own.offset) });
+      const behind = () => targets.filter((t) => !isDone(t));
+      let pending = behind();
+      if (pending.length === 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const finish = (caught: boolean) => {
+          clearTimeout(timer);
+          waiting.delete(check);
+          resolve(caught);
+        };
+        const check = () => {
+          pending = pending.filter((t) => !isDone(t));
+          if (pending.length === 0) finish(true);
+        };
+        const timer = setTimeout(() => {
+          const behindNow = pending.map((p) => key(p.topic, p.partition));
+          log.warn({ behind: behindNow }, 'index did not catch up in time; matching with what it has');
+          finish(false);
+        }, timeoutMs);
+        waiting.set(check, () => finish(false));
+      });
     },
+    /** Requests sent to the Kafka admin API so far (at start only: none per action). */
+    adminRequests: () => adminRequests,
     stop: async () => {
-      if (connected) await admin.disconnect();
+      for (const giveUp of [...waiting.values()]) giveUp();
     },
   };
 }
@@ -142,11 +172,19 @@ function registryChangeOf(e: BatchEvent): RegistryChange[] {
  * collection). The writes are guarded by event time, so a redelivered batch changes nothing
  * (`idempotent`).
  */
-export function indexSubscriptions(matchmaking: Matchmaking): Subscription[] {
+export function indexSubscriptions(
+  matchmaking: Matchmaking,
+  progress: ReturnType<typeof createIndexProgress>,
+): Subscription[] {
   return [
-    onBatch(indexedEvents, (events) => matchmaking.applyRegistryChanges(events.flatMap(registryChangeOf)), {
-      idempotent: true,
-    }),
+    onBatch(
+      indexedEvents,
+      (events, { topic, partition, highWatermark }) => {
+        progress.saw(topic, partition, highWatermark);
+        return matchmaking.applyRegistryChanges(events.flatMap(registryChangeOf));
+      },
+      { idempotent: true },
+    ),
   ];
 }
 
@@ -188,7 +226,8 @@ function actionOf(e: BatchEvent): RegistryAction[] {
 /**
  * One member of the shared group per partition: turns postings into proposals, once, a batch at a
  * time. Before it proposes, it waits (once per batch) until the index holds the batch's last new
- * posting and the other registry topics up to their ends. Proposals are unique per pair, yet a
+ * posting and the other registry topics up to the ends this instance's consumers saw last (the
+ * watermarks of their fetches, this batch's included). Proposals are unique per pair, yet a
  * repeated posting could be matched against a changed index: the consumer records the ids it
  * applied (one read and one write per batch).
  */
@@ -197,7 +236,8 @@ export function actionSubscriptions(
   progress: ReturnType<typeof createIndexProgress>,
 ): Subscription[] {
   return [
-    onBatch(actedOn, async (events, { topic, partition }) => {
+    onBatch(actedOn, async (events, { topic, partition, highWatermark }) => {
+      progress.saw(topic, partition, highWatermark);
       const lastPosting = events.findLast(
         (e) => e.type === Events.needPosted.type || e.type === Events.capabilityPosted.type,
       );
