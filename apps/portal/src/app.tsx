@@ -59,6 +59,7 @@ const MyPostingsPage = lazyPage(() => import('./pages/my-postings').then((m) => 
 const TechPage = lazyPage(() => import('./pages/tech').then((m) => m.TechPage));
 const EventsPage = lazyPage(() => import('./pages/events').then((m) => m.EventsPage));
 const FirmsPage = lazyPage(() => import('./pages/firms').then((m) => m.FirmsPage));
+const WebhooksPage = lazyPage(() => import('./pages/webhooks').then((m) => m.WebhooksPage));
 
 interface NavItem {
   path: string;
@@ -74,6 +75,7 @@ const NAV: readonly NavItem[] = [
   { path: '/my/proposals', label: 'nav.proposals', roles: ['enterprise', 'province', 'admin'] },
   { path: '/tech', label: 'nav.tech' },
   { path: '/events', label: 'nav.events', roles: ['enterprise', 'province', 'analyst', 'admin'] },
+  { path: '/webhooks', label: 'nav.webhooks', roles: ['province', 'analyst', 'admin'] },
 ];
 
 function pageFor(route: Route): { Page: PageComponent; roles?: readonly Role[] } | undefined {
@@ -95,6 +97,8 @@ function pageFor(route: Route): { Page: PageComponent; roles?: readonly Role[] }
       return { Page: EventsPage, roles: ['enterprise', 'province', 'analyst', 'admin'] };
     case 'firms':
       return { Page: FirmsPage, roles: ['province', 'admin'] };
+    case 'webhooks':
+      return { Page: WebhooksPage, roles: ['province', 'analyst', 'admin'] };
     case 'signin':
       return { Page: SignInPage };
     case 'register':

@@ -2,16 +2,19 @@ import { createEventStreamParser, readEventStream } from '@lienket/api-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorNotice, Field, PageTitle } from '../components/ui';
 import { ApiError, authHeader, type Problem, queryString } from '../lib/api';
-import { useI18n } from '../lib/i18n';
+import { eventGroups, eventLabel, type FirmMention, firmRoleLabels, firmsIn } from '../lib/event-labels';
+import { type FirmNames, rememberFirmName, useFirmNames } from '../lib/firm-names';
+import { type Lang, useI18n } from '../lib/i18n';
 import { provinceName, provinces, regionName, regions } from '../lib/reference';
 import type { Route } from '../lib/router';
 import type { CloudEvent } from '../lib/types';
 
 const KEEP = 200;
 const RETRY_MS = 3_000;
+/** On opening, and after a new filter, the stream replays this far back, so the list is never empty for nothing. */
+const REPLAY_MS = 60 * 60_000;
 
-const TYPES = [
-  ['', 'events.typeAll'],
+const CONTEXTS = [
   ['vn.lienket.registry.', 'events.typeRegistry'],
   ['vn.lienket.matchmaking.', 'events.typeMatchmaking'],
   ['vn.lienket.techtransfer.', 'events.typeTech'],
@@ -32,11 +35,14 @@ type Status = 'connecting' | 'live' | 'paused' | 'retrying' | 'failed';
  */
 async function readStream(
   filter: StreamFilter,
-  lastId: string | undefined,
+  from: { lastId: string | undefined; since: string },
   signal: AbortSignal,
   on: { open(): void; id(id: string): void; event(event: CloudEvent): void },
 ): Promise<void> {
-  const response = await fetch(`/v1/events/stream${queryString({ ...filter })}`, {
+  const { lastId } = from;
+  // A cursor resumes exactly; without one the stream replays from `since`.
+  const query = queryString({ ...filter, ...(lastId ? {} : { since: from.since }) });
+  const response = await fetch(`/v1/events/stream${query}`, {
     headers: { accept: 'text/event-stream', ...authHeader(), ...(lastId ? { 'last-event-id': lastId } : {}) },
     signal,
     cache: 'no-store',
@@ -95,6 +101,60 @@ function provincesIn(data: unknown): string[] {
   return [...found];
 }
 
+const regionOfProvince = new Map(provinces.map((p) => [p.code, p.region as string]));
+
+function codesIn(data: unknown): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, key: string, depth: number) => {
+    if (depth > 6 || value === null || value === undefined) return;
+    if (Array.isArray(value)) for (const item of value) walk(item, key, depth + 1);
+    else if (typeof value === 'object')
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, k, depth + 1);
+    else if (typeof value === 'string' && /^(vsicCodes|hsCodes|primaryVsic)$/.test(key)) found.push(value);
+  };
+  walk(data, '', 0);
+  return found;
+}
+
+/** The stream's own filter rule, for the events already shown when a new filter is applied. */
+function matchesFilter(event: CloudEvent, filter: StreamFilter): boolean {
+  if (filter.type && !event.type.startsWith(filter.type)) return false;
+  const places = provincesIn(event.data);
+  if (filter.province && !places.includes(filter.province)) return false;
+  if (filter.region && !places.some((p) => regionOfProvince.get(p) === filter.region)) return false;
+  if (filter.sector && !codesIn(event.data).some((c) => c.startsWith(filter.sector))) return false;
+  return true;
+}
+
+const newestFirst = (a: CloudEvent, b: CloudEvent) => b.time.localeCompare(a.time);
+
+function Firms({ firms, names, lang }: { firms: FirmMention[]; names: FirmNames; lang: Lang }) {
+  const { t } = useI18n();
+  if (firms.length === 0) return null;
+  return (
+    <p class="event-firms">
+      {firms.map((firm, index) => {
+        const name = firm.name ?? names[firm.id];
+        return (
+          <span key={firm.id} class="event-firm" data-enterprise={firm.id}>
+            {index > 0 ? ' · ' : ''}
+            <span class="event-firm-role">{firmRoleLabels[firm.role][lang]}: </span>
+            {name ? (
+              <a href={`#/enterprise/${encodeURIComponent(firm.id)}`}>{name}</a>
+            ) : name === null ? (
+              <span class="muted">{t('events.firmUnknown')}</span>
+            ) : (
+              <span class="placeholder" aria-busy="true">
+                {t('events.firmLoading')}
+              </span>
+            )}
+          </span>
+        );
+      })}
+    </p>
+  );
+}
+
 export function EventsPage(_: { route: Route }) {
   const { t, lang, dateTime } = useI18n();
   const [draft, setDraft] = useState<StreamFilter>({ type: '', province: '', region: '', sector: '' });
@@ -104,6 +164,10 @@ export function EventsPage(_: { route: Route }) {
   const [status, setStatus] = useState<Status>('connecting');
   const [error, setError] = useState<unknown>();
   const lastId = useRef<string | undefined>(undefined);
+  // Replays start an hour before the page opened: a new filter shows what matched it since then too.
+  const since = useRef(new Date(Date.now() - REPLAY_MS).toISOString());
+  const mentions = events.map((event) => ({ event, firms: firmsIn(event.data) }));
+  const names = useFirmNames(mentions.flatMap((m) => m.firms.filter((f) => !f.name).map((f) => f.id)));
 
   useEffect(() => {
     if (paused) {
@@ -114,7 +178,7 @@ export function EventsPage(_: { route: Route }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const connect = () => {
       setStatus('connecting');
-      readStream(filter, lastId.current, controller.signal, {
+      readStream(filter, { lastId: lastId.current, since: since.current }, controller.signal, {
         open: () => {
           setStatus('live');
           setError(undefined);
@@ -122,8 +186,12 @@ export function EventsPage(_: { route: Route }) {
         id: (id) => {
           lastId.current = id;
         },
-        event: (event) =>
-          setEvents((list) => [event, ...list.filter((e) => e.id !== event.id)].slice(0, KEEP)),
+        event: (event) => {
+          for (const firm of firmsIn(event.data)) if (firm.name) rememberFirmName(firm.id, firm.name);
+          setEvents((list) =>
+            [event, ...list.filter((e) => e.id !== event.id)].sort(newestFirst).slice(0, KEEP),
+          );
+        },
       }).then(
         () => {
           if (!controller.signal.aborted) retry();
@@ -167,10 +235,12 @@ export function EventsPage(_: { route: Route }) {
         aria-labelledby="events-filters"
         onSubmit={(e) => {
           e.preventDefault();
-          // A new filter starts from now: the old cursor belongs to the old question.
+          // The old cursor belongs to the old question: the new one replays from the same start, and the
+          // events shown already stay if they match it (they used to be dropped, leaving an empty list).
+          const next = { ...draft, sector: draft.sector.trim() };
           lastId.current = undefined;
-          setEvents([]);
-          setFilter({ ...draft, sector: draft.sector.trim() });
+          setEvents((list) => list.filter((event) => matchesFilter(event, next)));
+          setFilter(next);
         }}
       >
         <h2 id="events-filters">{t('events.filters')}</h2>
@@ -182,10 +252,23 @@ export function EventsPage(_: { route: Route }) {
                 value={draft.type}
                 onChange={(e) => setDraft({ ...draft, type: e.currentTarget.value })}
               >
-                {TYPES.map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {t(label)}
-                  </option>
+                <option value="">{t('events.typeAll')}</option>
+                {CONTEXTS.map(([prefix, label]) => (
+                  <optgroup key={prefix} label={t(label)}>
+                    <option value={prefix}>{t('events.typeAllOf', { group: t(label) })}</option>
+                    {eventGroups
+                      .filter((g) => g.prefix.startsWith(prefix))
+                      .flatMap((g) => [
+                        <option key={g.prefix} value={g.prefix}>
+                          {g[lang]}
+                        </option>,
+                        ...g.types.map((type) => (
+                          <option key={type.type} value={type.type}>
+                            {`\u00a0\u00a0${type[lang]}`}
+                          </option>
+                        )),
+                      ])}
+                  </optgroup>
                 ))}
               </select>
             )}
@@ -249,23 +332,29 @@ export function EventsPage(_: { route: Route }) {
       </p>
       {error ? <ErrorNotice error={error} retry={() => setFilter({ ...filter })} /> : null}
       <section aria-labelledby="events-list">
-        <h2 id="events-list">{events.length ? t('events.count', { n: events.length }) : t('events.none')}</h2>
+        <h2 id="events-list">
+          {events.length ? t('events.count', { n: events.length }) : t('events.noneRecent')}
+        </h2>
         <ol class="events" reversed>
-          {events.map((event) => {
+          {mentions.map(({ event, firms }) => {
             const places = provincesIn(event.data);
             const title = headline(event.data, lang);
             return (
               <li key={event.id} class="event" data-type={event.type}>
                 <p class="event-head">
-                  <time dateTime={event.time}>{dateTime(event.time)}</time>{' '}
-                  <code class="event-type">
-                    {event.type.replace(/^vn\.lienket\./, '').replace(/\.v\d+$/, '')}
-                  </code>
+                  <strong class="event-label">{eventLabel(event.type, lang)}</strong>{' '}
+                  <time class="muted" dateTime={event.time}>
+                    {dateTime(event.time)}
+                  </time>
                 </p>
                 {title && <p class="event-title">{title}</p>}
+                <Firms firms={firms} names={names} lang={lang} />
                 {places.length > 0 && <p class="muted">{places.map(provinceName).join(', ')}</p>}
                 <details>
                   <summary>{t('events.payload')}</summary>
+                  <p>
+                    <code class="event-type">{event.type}</code>
+                  </p>
                   <pre>{JSON.stringify(event.data, null, 2)}</pre>
                 </details>
               </li>

@@ -1,6 +1,8 @@
 import type { Schemas } from '@lienket/api-client';
+import { canonicalUnit, quantityUnits } from '@lienket/reference';
 import type { InputHTMLAttributes } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { CodePicker } from '../components/code-picker';
 import { PostingCard } from '../components/posting-card';
 import { ErrorNotice, Field, Loading, Notice, PageTitle } from '../components/ui';
 import { answer, client, fieldErrors, problemMessage } from '../lib/api';
@@ -30,8 +32,8 @@ interface Draft {
   title: string;
   description: string;
   category: string;
-  hsCodes: string;
-  vsicCodes: string;
+  hsCodes: string[];
+  vsicCodes: string[];
   quantity: string;
   unit: string;
   leadTimeDays: string;
@@ -44,8 +46,8 @@ const emptyDraft: Draft = {
   title: '',
   description: '',
   category: '',
-  hsCodes: '',
-  vsicCodes: '',
+  hsCodes: [],
+  vsicCodes: [],
   quantity: '',
   unit: '',
   leadTimeDays: '',
@@ -53,11 +55,6 @@ const emptyDraft: Draft = {
   validUntil: '',
 };
 
-const codes = (text: string) =>
-  text
-    .split(/[\s,;]+/)
-    .map((c) => c.trim())
-    .filter(Boolean);
 // A date field means the end of that day, Vietnam time.
 const endOfDay = (date: string) => (date ? new Date(`${date}T23:59:59+07:00`).toISOString() : undefined);
 
@@ -67,15 +64,15 @@ function commonOf(draft: Draft, enterpriseId: string) {
     enterpriseId,
     title: draft.title,
     description: draft.description,
-    hsCodes: codes(draft.hsCodes),
-    vsicCodes: codes(draft.vsicCodes),
+    hsCodes: draft.hsCodes,
+    vsicCodes: draft.vsicCodes,
     ...(draft.validUntil ? { validUntil: endOfDay(draft.validUntil) } : {}),
   };
 }
 
 const quantityOf = (draft: Draft) =>
   draft.quantity.trim()
-    ? { value: Number(draft.quantity.replace(',', '.')), unit: draft.unit.trim() }
+    ? { value: Number(draft.quantity.replace(',', '.')), unit: canonicalUnit(draft.unit) }
     : undefined;
 
 /** The proto3 JSON body of a need; what is left empty is left out, and the gateway says what is missing. */
@@ -138,8 +135,9 @@ function PostingForm({ enterpriseId, onPosted }: { enterpriseId: string; onPoste
     deadline: t('my.fDeadline'),
     validUntil: t('my.fValidUntil'),
   });
-  const set = (name: keyof Draft) => (e: { currentTarget: { value: string } }) =>
-    setDraft((d) => ({ ...d, [name]: e.currentTarget.value }));
+  const set =
+    (name: Exclude<keyof Draft, 'hsCodes' | 'vsicCodes'>) => (e: { currentTarget: { value: string } }) =>
+      setDraft((d) => ({ ...d, [name]: e.currentTarget.value }));
   const fieldsWithErrors = (Object.keys(errors) as (FieldName | '')[]).filter((f) => f !== '');
 
   const submit = async (e: Event) => {
@@ -170,7 +168,10 @@ function PostingForm({ enterpriseId, onPosted }: { enterpriseId: string; onPoste
 
   const quantityField: FieldName = draft.kind === 'need' ? 'quantityPerMonth' : 'monthlyCapacity';
   // One text-like input per draft field; `extra` carries its type and limits.
-  const input = (name: keyof Draft, extra: InputHTMLAttributes<HTMLInputElement> = {}) =>
+  const input = (
+    name: Exclude<keyof Draft, 'kind' | 'hsCodes' | 'vsicCodes'>,
+    extra: InputHTMLAttributes<HTMLInputElement> = {},
+  ) =>
     function Control({
       id,
       describedBy,
@@ -271,14 +272,26 @@ function PostingForm({ enterpriseId, onPosted }: { enterpriseId: string; onPoste
           )}
         </Field>
       )}
-      <div class="field-row">
-        <Field label={t('my.fHs')} hint={t('my.fCodesHint')} errors={errors.hsCodes}>
-          {input('hsCodes', { type: 'text', inputMode: 'numeric', autoComplete: 'off' })}
+      {(['hsCodes', 'vsicCodes'] as const).map((field) => (
+        <Field
+          key={field}
+          label={field === 'hsCodes' ? t('my.fHs') : t('my.fVsic')}
+          hint={field === 'hsCodes' ? t('picker.hintHs') : t('picker.hintVsic')}
+          errors={errors[field]}
+        >
+          {({ id, describedBy, invalid }) => (
+            <CodePicker
+              system={field === 'hsCodes' ? 'hs' : 'vsic'}
+              id={id}
+              name={field}
+              describedBy={describedBy}
+              invalid={invalid}
+              value={draft[field]}
+              onChange={(chosen) => setDraft((d) => ({ ...d, [field]: chosen }))}
+            />
+          )}
         </Field>
-        <Field label={t('my.fVsic')} errors={errors.vsicCodes}>
-          {input('vsicCodes', { type: 'text', inputMode: 'numeric', autoComplete: 'off' })}
-        </Field>
-      </div>
+      ))}
       <div class="field-row">
         <Field
           label={draft.kind === 'need' ? t('my.fQuantity') : t('my.fCapacity')}
@@ -286,7 +299,15 @@ function PostingForm({ enterpriseId, onPosted }: { enterpriseId: string; onPoste
         >
           {input('quantity', { type: 'text', inputMode: 'decimal' })}
         </Field>
-        <Field label={t('my.fUnit')}>{input('unit', { type: 'text', maxLength: 20 })}</Field>
+        <Field label={t('my.fUnit')} hint={t('my.fUnitHint')}>
+          {input('unit', { type: 'text', maxLength: 20, list: 'quantity-units', autoComplete: 'off' })}
+        </Field>
+        {/* Known units in the page's language; a posting stores the Vietnamese name (canonicalUnit). */}
+        <datalist id="quantity-units">
+          {quantityUnits.map((u) => (
+            <option key={u.vi} value={lang === 'vi' ? u.vi : u.enPlural} />
+          ))}
+        </datalist>
       </div>
       <div class="field-row">
         {draft.kind === 'need' ? (
