@@ -5,6 +5,7 @@ import { useRef, useState } from 'preact/hooks';
 import { CodePicker } from '../components/code-picker';
 import { PostingCard } from '../components/posting-card';
 import { ErrorNotice, Field, Loading, Notice, PageTitle } from '../components/ui';
+import { VerificationNotice } from '../components/verification-notice';
 import { answer, client, fieldErrors, problemMessage } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { enumLabel, useI18n } from '../lib/i18n';
@@ -466,6 +467,7 @@ export function MyPostingsPage(_: { route: Route }) {
   return (
     <>
       <PageTitle>{t('my.title')}</PageTitle>
+      <VerificationNotice />
       {message && <Notice kind="ok">{message}</Notice>}
       <div class="two-columns">
         <PostingForm enterpriseId={enterpriseId} onPosted={(title) => done(t('my.posted', { title }))} />

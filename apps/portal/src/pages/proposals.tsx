@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorNotice, Field, Loading, Notice, Pager, PageTitle } from '../components/ui';
+import { ContactLinks } from '../components/contact-links';
+import { ErrorNotice, Field, Loading, Notice, Pager, PageTitle, ScrollRegion } from '../components/ui';
 import { answer, client } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useEnterpriseNames } from '../lib/enterprises';
@@ -120,7 +121,7 @@ function ProposalCard({
 
   const party = (id: string, province: string | undefined) => (
     <>
-      <a href={href(`/enterprise/${id}`)}>{names[id] ?? id}</a>
+      <a href={href(`/enterprise/${id}`)}>{names[id] ?? '…'}</a>
       {province ? ` · ${provinceName(province)}` : ''}
     </>
   );
@@ -148,7 +149,7 @@ function ProposalCard({
         </div>
         <div>
           <dt>{t('proposals.capability')}</dt>
-          <dd>{postingTitles[p.capabilityId] ?? p.capabilityId}</dd>
+          <dd>{postingTitles[p.capabilityId] ?? '…'}</dd>
         </div>
         {open && p.expiresAt && (
           <div>
@@ -159,7 +160,7 @@ function ProposalCard({
       </dl>
       <p class="reason">{(lang === 'vi' ? p.reasonVi : p.reason) || p.reason}</p>
       {(p.components ?? []).length > 0 && (
-        <div class="table-scroll">
+        <ScrollRegion label={t('proposals.why')}>
           <table class="components">
             <caption>{t('proposals.why')}</caption>
             <thead>
@@ -192,7 +193,7 @@ function ProposalCard({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {p.declineReason && <p>{t('proposals.declineReasonShown', { reason: p.declineReason })}</p>}
       {error ? <ErrorNotice error={error} /> : null}
@@ -247,15 +248,7 @@ function ProposalCard({
           {t('proposals.contact')}
         </button>
       )}
-      {contact && (
-        <p class="contact">
-          {t('proposals.contactOf', {
-            person: contact.person ?? '',
-            phone: contact.phone ?? '',
-            email: contact.email ?? '',
-          })}
-        </p>
-      )}
+      {contact && <ContactLinks contact={contact} />}
     </article>
   );
 }
