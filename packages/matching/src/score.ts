@@ -1,3 +1,4 @@
+import { unitName } from '@lienket/reference';
 import {
   bestProductFit,
   capacityValue,
@@ -346,10 +347,11 @@ function capacityText(pd: PreparedDemand, ps: PreparedSupply): Text {
   }
   if (capacity === null) return ['capacity not stated', 'chưa nêu công suất'];
   if (quantity === null) return ['quantity not stated', 'chưa nêu số lượng cần'];
-  const needEn = `${formatNumber(quantity.value, 'en')} ${quantity.unit.trim()}/month`;
+  // English reads English units: 120 tấn is 120 tonnes (a unit already in English stays as written).
+  const needEn = `${formatNumber(quantity.value, 'en')} ${unitName(quantity.unit, 'en', quantity.value)}/month`;
   const needVi = `${formatNumber(quantity.value, 'vi')} ${quantity.unit.trim()}/tháng`;
   if (ps.capacityUnit !== pd.quantityUnit) {
-    const hasEn = `${formatNumber(capacity.value, 'en')} ${capacity.unit.trim()}/month`;
+    const hasEn = `${formatNumber(capacity.value, 'en')} ${unitName(capacity.unit, 'en', capacity.value)}/month`;
     const hasVi = `${formatNumber(capacity.value, 'vi')} ${capacity.unit.trim()}/tháng`;
     return [`units differ: ${hasEn} vs ${needEn}`, `khác đơn vị: ${hasVi} và ${needVi}`];
   }

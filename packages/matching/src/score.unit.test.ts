@@ -213,6 +213,16 @@ describe('capacity', () => {
     expect(capacity({ value: 100, unit: 'carton' }, { value: 0, unit: 'carton' }).value).toBe(0);
   });
 
+  it('names a Vietnamese unit in English in the English text', () => {
+    expect(capacity({ value: 120, unit: 'tấn' }, { value: 60, unit: 'tấn' })).toMatchObject({
+      detail: 'covers 50% of 120 tonnes/month',
+      detailVi: 'đáp ứng 50% nhu cầu 120 tấn/tháng',
+    });
+    expect(capacity({ value: 1, unit: 'tấn' }, { value: 500, unit: 'chiếc' }).detail).toBe(
+      'units differ: 500 pieces/month vs 1 tonne/month',
+    );
+  });
+
   it('compares units trimmed and case-insensitively', () => {
     expect(capacity({ value: 100, unit: ' Carton ' }, { value: 50, unit: 'carton' }).value).toBe(0.5);
   });

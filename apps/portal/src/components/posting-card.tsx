@@ -1,3 +1,4 @@
+import { unitName } from '@lienket/reference';
 import type { ComponentChildren } from 'preact';
 import { enumLabel, useI18n } from '../lib/i18n';
 import { provinceName } from '../lib/reference';
@@ -16,7 +17,7 @@ export function PostingCard({
   /** Actions on the posting, at the end of the card. */
   children?: ComponentChildren;
 }) {
-  const { t, date, number } = useI18n();
+  const { t, lang, date, number } = useI18n();
   const item = posting.need ?? posting.capability;
   const quantity = posting.need ? posting.need.quantityPerMonth : posting.capability?.monthlyCapacity;
   const codes = codesOf(item);
@@ -50,7 +51,7 @@ export function PostingCard({
           <div>
             <dt>{posting.need ? t('posting.quantity') : t('posting.capacity')}</dt>
             <dd>
-              {number(quantity.value, 2)} {quantity.unit}
+              {number(quantity.value, 2)} {unitName(quantity.unit ?? '', lang, quantity.value)}
             </dd>
           </div>
         ) : null}
