@@ -108,19 +108,23 @@ function pageFor(route: Route): { Page: PageComponent; roles?: readonly Role[] }
   }
 }
 
-/** The signed-in person and the organisation the token speaks for: names, never raw ids. */
+/**
+ * The signed-in person and the organisation the token speaks for: names, never raw ids. The role shows as a
+ * badge only where no organisation names it (an analyst, an administrator); otherwise it is the title.
+ */
 function Who({ session }: { session: Session }) {
   const { t } = useI18n();
   const names = useEnterpriseNames(session.enterpriseId ? [session.enterpriseId] : []);
   const organisation =
     session.role === 'enterprise'
       ? (names[session.enterpriseId] ?? '…')
-      : session.role === 'province'
+      : session.role === 'province' && session.provinceCode
         ? t('who.province', { name: provinceName(session.provinceCode) })
         : '';
+  const role = t(`role.${session.role}`);
   return (
-    <span class="who" data-role={session.role}>
-      <span class="badge">{t(`role.${session.role}`)}</span>
+    <span class="who" data-role={session.role} title={organisation ? role : undefined}>
+      {organisation ? <span class="sr-only">{role}: </span> : <span class="badge">{role}</span>}
       {organisation && <span class="who-name">{organisation}</span>}
       {session.name && <span class="who-person">{session.name}</span>}
     </span>
@@ -249,14 +253,13 @@ export function App() {
                 type="button"
                 class="button button-ghost"
                 lang={lang === 'vi' ? 'en' : 'vi'}
-                aria-label={t('lang.switchLabel')}
+                title={t('lang.switchLabel')}
                 data-testid="lang-switch"
                 onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}
               >
+                {/* The visible word is the name (WCAG 2.5.3); the hidden one is display:none, so not read. */}
                 <span class="lang-long">{t('lang.switch')}</span>
-                <span class="lang-short" aria-hidden="true">
-                  {lang === 'vi' ? 'EN' : 'VI'}
-                </span>
+                <span class="lang-short">{lang === 'vi' ? 'EN' : 'VI'}</span>
               </button>
               {session ? (
                 <div class="account">

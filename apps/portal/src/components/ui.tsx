@@ -43,6 +43,19 @@ export function PageTitle({ children }: { children: ComponentChildren }) {
   );
 }
 
+/**
+ * A wide table's horizontal scroller: a named region keyboard users can focus and scroll with the arrows
+ * (axe scrollable-region-focusable), named after the table it holds.
+ */
+export function ScrollRegion({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolled region must take focus to be scrolled by keyboard
+    <section class="table-scroll" aria-label={label} tabIndex={0}>
+      {children}
+    </section>
+  );
+}
+
 interface FieldProps {
   label: string;
   hint?: string;

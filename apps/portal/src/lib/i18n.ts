@@ -103,7 +103,7 @@ const vi = {
   'role.analyst': 'Nhà phân tích',
   'role.admin': 'Quản trị',
   'who.enterprise': '{id}',
-  'who.province': '{name}',
+  'who.province': 'Trung tâm Khuyến công {name}',
   'search.title': 'Tìm cơ hội liên kết',
   'search.kind': 'Loại tin',
   'search.needs': 'Nhu cầu',
@@ -401,13 +401,15 @@ const vi = {
   'events.typeAllOf': 'Mọi sự kiện: {group}',
   'events.firmLoading': 'đang tải tên…',
   'events.firmUnknown': 'không xem được hồ sơ',
-  'events.noneRecent': 'Chưa có sự kiện nào phù hợp trong một giờ qua. Sự kiện mới sẽ hiện ở đây ngay khi xảy ra.',
+  'events.noneRecent':
+    'Chưa có sự kiện nào phù hợp trong một giờ qua. Sự kiện mới sẽ hiện ở đây ngay khi xảy ra.',
   'webhooks.title': 'Nhận sự kiện qua webhook',
   'webhooks.intro':
     'LienKet gửi từng sự kiện phù hợp tới địa chỉ web của hệ thống bạn (POST, định dạng CloudEvents JSON), có chữ ký để bạn kiểm chứng nguồn gửi. Gửi không được thì tự thử lại.',
   'webhooks.new': 'Tạo đăng ký mới',
   'webhooks.url': 'Địa chỉ nhận (URL)',
-  'webhooks.urlHint': 'Địa chỉ https:// công khai của hệ thống nhận, ví dụ https://du-lieu.so-congthuong.gov.vn/lienket',
+  'webhooks.urlHint':
+    'Địa chỉ https:// công khai của hệ thống nhận, ví dụ https://du-lieu.so-congthuong.gov.vn/lienket',
   'webhooks.description': 'Tên gợi nhớ',
   'webhooks.descriptionHint': 'Không bắt buộc, ví dụ: Nhu cầu mới ở Thái Nguyên',
   'webhooks.types': 'Loại sự kiện',
@@ -445,6 +447,23 @@ const vi = {
   'webhooks.status.failed': 'Bị từ chối',
   'webhooks.status.dead': 'Thử lại không thành',
   'webhooks.status.cancelled': 'Đã hủy',
+  // Officer side (issue 17): unmet needs by sector, invitations, delegations.
+  'unmet.title': 'Nhu cầu',
+  'unmet.heading': 'Nhu cầu chưa có đề xuất nào',
+  'unmet.restricted': 'Danh sách nhu cầu chưa được đáp ứng dành cho cán bộ của tỉnh.',
+  'unmet.count': '{n} nhu cầu đang mở chưa có đề xuất kết nối nào.',
+  'unmet.bySector': 'Nhu cầu chưa có đề xuất, theo ngành',
+  'unmet.scheme': 'Hệ mã',
+  'unmet.code': 'Mã',
+  'unmet.sector': 'Ngành',
+  'unmet.needs': 'Số nhu cầu',
+  'unmet.hsChapter': 'Chương HS',
+  'unmet.vsicSection': 'Ngành cấp 1 VSIC',
+  'unmet.enterprise': 'Doanh nghiệp',
+  'unmet.category': 'Loại',
+  'unmet.codes': 'Mã hàng, mã ngành',
+  'unmet.exportSectors': 'Tải CSV theo ngành',
+  'unmet.exportNeeds': 'Tải CSV danh sách nhu cầu',
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -548,7 +567,7 @@ const en: Record<MessageKey, string> = {
   'role.analyst': 'Analyst',
   'role.admin': 'Administrator',
   'who.enterprise': '{id}',
-  'who.province': '{name}',
+  'who.province': '{name} Industrial Promotion Centre',
   'search.title': 'Find linkage opportunities',
   'search.kind': 'Posting type',
   'search.needs': 'Needs',
@@ -851,7 +870,8 @@ const en: Record<MessageKey, string> = {
     'LienKet sends every matching event to your system’s web address (POST, CloudEvents JSON), signed so that you can check where it came from. Failed sends are retried.',
   'webhooks.new': 'New subscription',
   'webhooks.url': 'Receiving address (URL)',
-  'webhooks.urlHint': 'A public https:// address of the receiving system, e.g. https://data.example.gov.vn/lienket',
+  'webhooks.urlHint':
+    'A public https:// address of the receiving system, e.g. https://data.example.gov.vn/lienket',
   'webhooks.description': 'Name',
   'webhooks.descriptionHint': 'Optional, e.g. New needs in Thái Nguyên',
   'webhooks.types': 'Event types',
@@ -889,6 +909,23 @@ const en: Record<MessageKey, string> = {
   'webhooks.status.failed': 'Refused',
   'webhooks.status.dead': 'Retries exhausted',
   'webhooks.status.cancelled': 'Cancelled',
+  // Officer side (issue 17): unmet needs by sector, invitations, delegations.
+  'unmet.title': 'Need',
+  'unmet.heading': 'Needs with no proposal yet',
+  'unmet.restricted': 'The list of unmet needs is for the province’s officers.',
+  'unmet.count': '{n} open needs have no linkage proposal yet.',
+  'unmet.bySector': 'Needs with no proposal, by sector',
+  'unmet.scheme': 'Scheme',
+  'unmet.code': 'Code',
+  'unmet.sector': 'Sector',
+  'unmet.needs': 'Needs',
+  'unmet.hsChapter': 'HS chapter',
+  'unmet.vsicSection': 'VSIC section',
+  'unmet.enterprise': 'Enterprise',
+  'unmet.category': 'Category',
+  'unmet.codes': 'Product and industry codes',
+  'unmet.exportSectors': 'Download CSV by sector',
+  'unmet.exportNeeds': 'Download CSV of the needs',
 };
 
 const catalogues: Record<Lang, Record<MessageKey, string>> = { vi, en };

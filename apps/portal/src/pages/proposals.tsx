@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ContactLinks } from '../components/contact-links';
-import { ErrorNotice, Field, Loading, Notice, Pager, PageTitle } from '../components/ui';
+import { ErrorNotice, Field, Loading, Notice, Pager, PageTitle, ScrollRegion } from '../components/ui';
 import { answer, client } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useEnterpriseNames } from '../lib/enterprises';
@@ -160,7 +160,7 @@ function ProposalCard({
       </dl>
       <p class="reason">{(lang === 'vi' ? p.reasonVi : p.reason) || p.reason}</p>
       {(p.components ?? []).length > 0 && (
-        <div class="table-scroll">
+        <ScrollRegion label={t('proposals.why')}>
           <table class="components">
             <caption>{t('proposals.why')}</caption>
             <thead>
@@ -193,7 +193,7 @@ function ProposalCard({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {p.declineReason && <p>{t('proposals.declineReasonShown', { reason: p.declineReason })}</p>}
       {error ? <ErrorNotice error={error} /> : null}

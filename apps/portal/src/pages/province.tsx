@@ -1,5 +1,6 @@
 import { shade, TileMap } from '../components/tile-map';
-import { ErrorNotice, Field, Loading, PageTitle } from '../components/ui';
+import { ErrorNotice, Field, Loading, PageTitle, ScrollRegion } from '../components/ui';
+import { UnmetNeeds } from '../components/unmet-needs';
 import { useAuth } from '../lib/auth';
 import { enumLabel, useI18n } from '../lib/i18n';
 import { useLoad } from '../lib/load';
@@ -23,7 +24,7 @@ function Figure({
     <div class="figure">
       <dt>{label}</dt>
       <dd data-figure={name}>{value === undefined ? '—' : number(value)}</dd>
-      {hint && <p class="hint">{hint}</p>}
+      {hint && <dd class="hint">{hint}</dd>}
     </div>
   );
 }
@@ -40,7 +41,7 @@ function Heatmap({ cells, selected }: { cells: LinkageCell[]; selected: string }
   const value = new Map(cells.map((c) => [`${c.buyer}>${c.supplier}`, c.count]));
   const max = Math.max(1, ...cells.map((c) => c.count));
   return (
-    <div class="table-scroll">
+    <ScrollRegion label={t('province.heatmapCaption')}>
       <table class="heatmap" data-testid="heatmap">
         <caption>{t('province.heatmapCaption')}</caption>
         <thead>
@@ -79,7 +80,7 @@ function Heatmap({ cells, selected }: { cells: LinkageCell[]; selected: string }
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -117,7 +118,7 @@ function Linkages({ figures, code }: { figures: ProvinceFigures; code: string })
         </figure>
         <div>
           {partners.size > 0 && (
-            <div class="table-scroll">
+            <ScrollRegion label={t('province.partners')}>
               <table>
                 <caption>{t('province.partners')}</caption>
                 <thead>
@@ -145,7 +146,7 @@ function Linkages({ figures, code }: { figures: ProvinceFigures; code: string })
                     ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )}
           {linkages.cells.length > 0 && (
             <>
@@ -225,6 +226,10 @@ export function ProvincePage({ route }: { route: Route }) {
               </dl>
             </section>
           )}
+          <section aria-labelledby="unmet-needs">
+            <h2 id="unmet-needs">{t('unmet.heading')}</h2>
+            <UnmetNeeds code={code} session={session} />
+          </section>
           <p>
             <a href={href('/search', { kind: 'need', province: code })}>{t('province.openNeeds')}</a> ·{' '}
             <a href={href('/search', { kind: 'capability', province: code })}>

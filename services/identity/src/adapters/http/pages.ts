@@ -10,6 +10,7 @@ body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f7f6;color:#1b2a2
 main{max-width:28rem;margin:0 auto;padding:1.25rem}
 h1{font-size:1.35rem;margin:.5rem 0 1rem}
 .en{color:#5b6b64;font-size:.85em;display:block}
+button .en{color:#e6f2ec}
 label{display:block;margin:.75rem 0 .25rem;font-weight:600}
 input,select{width:100%;box-sizing:border-box;font-size:1rem;padding:.65rem;border:1px solid #9aa8a2;border-radius:.4rem}
 button{margin-top:1rem;width:100%;padding:.75rem;font-size:1rem;border:0;border-radius:.4rem;background:#0b6b4f;color:#fff}

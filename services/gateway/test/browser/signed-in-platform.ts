@@ -1,0 +1,115 @@
+import { parseConfig } from '@lienket/platform';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { identityConfigSchema } from '../../../identity/src/config';
+import { DEFAULT_DEMO_PASSWORD, demoLogins, seedDemoAccounts } from '../../../identity/src/seed';
+import { startIdentity } from '../../../identity/src/service';
+import { freePort } from '../../../identity/test/platform';
+import { type Platform, startPlatform } from '../platform';
+import { launchBrowser } from './portal-browser';
+import { type Seed, seed } from './seed';
+
+/**
+ * The platform with identity in-process beside it (the gateway verifying its tokens by JWKS, and the
+ * development tokens the seed uses), the seed's demo data, identity's demo accounts and a chromium.
+ */
+export async function startSignedInPlatform(label: string) {
+  const gatewayPort = await freePort();
+  const identityPort = await freePort();
+  const issuer = `http://127.0.0.1:${identityPort}`;
+  const platform: Platform = await startPlatform(label, {
+    HTTP_PORT: String(gatewayPort),
+    AUTH_JWKS_URL: `${issuer}/jwks`,
+    AUTH_ISSUER: issuer,
+  });
+  const { infra, url } = platform;
+  const config = parseConfig(identityConfigSchema, {
+    GRPC_PORT: '0',
+    METRICS_PORT: '0',
+    HTTP_PORT: String(identityPort),
+    ISSUER: issuer,
+    MONGO_URL: infra.mongoUrl,
+    MONGO_DB: infra.databaseFor('identity'),
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: infra.topicPrefix,
+    KAFKA_PARTITIONS: '1',
+    RELAY_POLL_MS: '50',
+    REGISTRY_ADDR: `127.0.0.1:${platform.registry.grpcPort}`,
+    PORTAL_REDIRECT_URIS: `${url}/auth/callback`,
+    PORTAL_POST_LOGOUT_URIS: `${url}/`,
+    PASSWORD_SCRYPT_LOG_N: '12',
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: '1000',
+  });
+  const identity = await startIdentity(config, infra.log);
+  let browser: Browser | undefined;
+  const launching = launchBrowser().then((launched) => {
+    browser = launched;
+  });
+  const [data] = await Promise.all([seed(url), launching]);
+  await seedDemoAccounts(config, { password: DEFAULT_DEMO_PASSWORD, ifEmpty: true });
+  return {
+    platform,
+    identity,
+    url,
+    issuer,
+    data: data as Seed,
+    browser: browser as Browser,
+    async stop() {
+      await browser?.close();
+      await identity.stop();
+      await platform.stop();
+    },
+  };
+}
+
+export type SignedInPlatform = Awaited<ReturnType<typeof startSignedInPlatform>>;
+
+export type Width = {
+  name: 'desktop' | 'phone';
+  lang: 'vi' | 'en';
+  viewport: { width: number; height: number };
+};
+export const DESKTOP_VI: Width = { name: 'desktop', lang: 'vi', viewport: { width: 1280, height: 900 } };
+export const PHONE_EN: Width = { name: 'phone', lang: 'en', viewport: { width: 390, height: 844 } };
+
+/** A browser context at `width` in its language; page errors and CSP refusals go to `problems`. */
+export async function openAt(
+  browser: Browser,
+  width: Width,
+  problems: string[],
+  options: { bypassCSP?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    ...options,
+    viewport: width.viewport,
+    ...(width.name === 'phone' ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
+    locale: width.lang === 'vi' ? 'vi-VN' : 'en-GB',
+  });
+  await context.addInitScript(`localStorage.setItem('lienket.lang', '${width.lang}')`);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`${width.name} pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text()))
+      problems.push(`${width.name} csp: ${message.text()}`);
+  });
+  return { context, page };
+}
+
+/** Signs in from the portal's sign-in page through identity's (code + PKCE); `atProvider` sees its page. */
+export async function signInThroughProvider(
+  page: Page,
+  url: string,
+  login: string,
+  options: { next?: string; atProvider?: (page: Page) => Promise<void> } = {},
+) {
+  await page.goto(`${url}/#/signin${options.next ? `?next=${options.next}` : ''}`);
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL(/\/interaction\//);
+  await options.atProvider?.(page);
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill(DEFAULT_DEMO_PASSWORD);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL((u) => u.origin === url && !u.pathname.startsWith('/auth/'));
+  await page.locator('.who').waitFor();
+}
+
+export { demoLogins };
