@@ -48,7 +48,11 @@ export async function up({ env = process.env, quiet = false } = {}) {
 
 export async function down({ env = process.env, quiet = false, only } = {}) {
   const cfg = settings(env);
-  for (const name of only ?? ['store', 'kafka']) await stopProcess(cfg, name, quiet);
+  for (const name of only ?? ['store', 'kafka']) {
+    await stopProcess(cfg, name, quiet);
+    // FerretDB's PostgreSQL, when the store ran on that backend.
+    if (name === 'store' && runningPid(cfg, 'postgres')) await stopProcess(cfg, 'postgres', quiet);
+  }
 }
 
 export async function status({ env = process.env } = {}) {

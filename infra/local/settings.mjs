@@ -16,6 +16,11 @@ export function settings(env = process.env) {
     kafkaPort,
     controllerPort: Number(env.LIENKET_KAFKA_CONTROLLER_PORT ?? kafkaPort + 1),
     storePort,
+    // FerretDB's backend: sqlite (the default, ADR 0003) or postgresql (measured in ADR 0018; needs
+    // `initdb` and `postgres` on PATH or in LIENKET_POSTGRES_BIN).
+    storeBackend: env.LIENKET_STORE_BACKEND ?? 'sqlite',
+    postgresPort: Number(env.LIENKET_POSTGRES_PORT ?? storePort + 1),
+    postgresBin: env.LIENKET_POSTGRES_BIN,
     kafkaHeap: env.LIENKET_KAFKA_HEAP ?? '1g',
     runDir: join(home, 'run'),
     logDir: join(home, 'logs'),

@@ -163,6 +163,76 @@ function ferretBinary(cfg, quiet) {
   return binary;
 }
 
+/** A PostgreSQL binary: from LIENKET_POSTGRES_BIN, else PATH. */
+function postgresTool(cfg, name) {
+  const command = cfg.postgresBin ? join(cfg.postgresBin, name) : name;
+  requireTool(
+    command,
+    ['--version'],
+    'LIENKET_STORE_BACKEND=postgresql needs PostgreSQL 14+ (initdb, postgres) on PATH or in LIENKET_POSTGRES_BIN.',
+  );
+  return command;
+}
+
+/**
+ * PostgreSQL for FerretDB's postgresql backend, in LIENKET_HOME/postgres. fsync is off: like the
+ * SQLite backend's synchronous=NORMAL, a commit survives the process being killed (each one is
+ * written to the OS before it is answered) but not the machine losing power.
+ */
+async function upPostgres(cfg, quiet) {
+  const url = `postgres://lienket@127.0.0.1:${cfg.postgresPort}/postgres`;
+  if (runningPid(cfg, 'postgres')) return url;
+  if (await portOpen(cfg.postgresPort)) {
+    throw new Error(`port ${cfg.postgresPort} is taken by another process; set LIENKET_POSTGRES_PORT`);
+  }
+  const dataDir = join(cfg.home, 'postgres', 'data');
+  // PostgreSQL refuses to run as root: as root (a container, CI), it runs as nobody.
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    say(quiet, '  store: initialising PostgreSQL for FerretDB');
+    mkdirSync(dataDir, { recursive: true });
+    if (asUser.uid !== undefined)
+      execFileSync('chown', ['-R', `${asUser.uid}:${asUser.gid}`, join(cfg.home, 'postgres')]);
+    execFileSync(
+      postgresTool(cfg, 'initdb'),
+      ['-D', dataDir, '-U', 'lienket', '--auth=trust', '-E', 'UTF8'],
+      {
+        stdio: quiet ? 'pipe' : ['ignore', 2, 2],
+        ...asUser,
+      },
+    );
+  }
+  say(quiet, `  store: starting PostgreSQL on 127.0.0.1:${cfg.postgresPort}`);
+  startDetached(
+    cfg,
+    'postgres',
+    postgresTool(cfg, 'postgres'),
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(cfg.postgresPort),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${join(cfg.home, 'postgres')}`,
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=200',
+    ],
+    asUser,
+  );
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (!runningPid(cfg, 'postgres'))
+      throw new Error(`PostgreSQL exited during start; see ${join(cfg.logDir, 'postgres.log')}`);
+    if (await portOpen(cfg.postgresPort)) return url;
+    await sleep(250);
+  }
+  throw new Error(`PostgreSQL did not open its port within 30 s; see ${join(cfg.logDir, 'postgres.log')}`);
+}
+
 function findMongod() {
   const result = spawnSync('mongod', ['--version'], { encoding: 'utf8' });
   return result.status === 0 ? 'mongod' : undefined;
@@ -204,6 +274,16 @@ export async function upStore(cfg, quiet) {
         String(cfg.storePort),
         '--bind_ip',
         '127.0.0.1',
+      ]);
+    } else if (cfg.storeBackend === 'postgresql') {
+      const binary = ferretBinary(cfg, quiet);
+      const postgresUrl = await upPostgres(cfg, quiet);
+      say(quiet, `  store: starting FerretDB (PostgreSQL backend) on ${url}`);
+      startDetached(cfg, 'store', binary, [
+        '-listen-addr',
+        `127.0.0.1:${cfg.storePort}`,
+        '-postgresql-url',
+        postgresUrl,
       ]);
     } else {
       const binary = ferretBinary(cfg, quiet);
