@@ -65,7 +65,8 @@ export function setBudget(
     totalVnd: input.totalVnd,
     availableVnd: input.totalVnd - committed,
     committedVnd: committed,
-    reservations: current?.reservations ?? [],
+    reservedSchemeIds: current?.reservedSchemeIds ?? [],
+    releasedSchemeIds: current?.releasedSchemeIds ?? [],
     updatedAt: now,
     version: current?.version ?? 1,
   };
@@ -76,13 +77,26 @@ export function setBudget(
  * form states the rule and serves the unit tests). Undefined when the scheme holds it already.
  */
 export function reserve(budget: Budget, schemeId: string, amountVnd: number, now: Date): Budget | undefined {
-  if (budget.reservations.some((r) => r.schemeId === schemeId)) return undefined;
+  if (budget.reservedSchemeIds.includes(schemeId)) return undefined;
   if (budget.availableVnd < amountVnd) throw insufficientBudget(budget.id, budget.availableVnd, amountVnd);
   return {
     ...budget,
     availableVnd: budget.availableVnd - amountVnd,
     committedVnd: budget.committedVnd + amountVnd,
-    reservations: [...budget.reservations, { schemeId, amountVnd }],
+    reservedSchemeIds: [...budget.reservedSchemeIds, schemeId],
+    updatedAt: now,
+  };
+}
+
+/** Gives back what a cancelled scheme's state share did not pay, once. */
+export function release(budget: Budget, schemeId: string, amountVnd: number, now: Date): Budget | undefined {
+  if (!budget.reservedSchemeIds.includes(schemeId) || budget.releasedSchemeIds.includes(schemeId))
+    return undefined;
+  return {
+    ...budget,
+    availableVnd: budget.availableVnd + amountVnd,
+    committedVnd: budget.committedVnd - amountVnd,
+    releasedSchemeIds: [...budget.releasedSchemeIds, schemeId],
     updatedAt: now,
   };
 }

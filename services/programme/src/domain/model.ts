@@ -184,7 +184,9 @@ export interface Budget {
   totalVnd: number;
   availableVnd: number;
   committedVnd: number;
-  reservations: { schemeId: string; amountVnd: number }[];
+  /** Schemes whose state share is reserved here, and those whose unpaid share came back (each once). */
+  reservedSchemeIds: string[];
+  releasedSchemeIds: string[];
   updatedAt: Date;
   version: number;
 }
