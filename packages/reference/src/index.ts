@@ -1,4 +1,5 @@
 export * from './code-search';
+export * from './event-labels';
 export * from './hs';
 export * from './hs-headings';
 export * from './provinces';

@@ -8,6 +8,7 @@ import {
   isAppError,
   uuidv7,
 } from '@lienket/platform';
+import { webhookTestEventType } from '@lienket/reference';
 import { type Request, type Response, Router } from 'express';
 import { actorOf } from '../app';
 import { type EventFilter, type PublicEvent, parseFilter } from '../events/public-events';
@@ -52,7 +53,7 @@ export interface RouterOptions {
  * The CloudEvents type of a test delivery (`POST /v1/subscriptions/{id}/test`): sent through the same
  * queue, signature and retries as every event, but never published on Kafka nor seen by filters.
  */
-export const TEST_EVENT_TYPE = 'vn.lienket.webhooks.subscription.tested.v1';
+export const TEST_EVENT_TYPE = webhookTestEventType;
 
 /** The signed test event a subscription's owner asks for: its data says what it is, in both languages. */
 export function testEvent(subscription: SubscriptionDocument, at: Date): PublicEvent {
