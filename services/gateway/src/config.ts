@@ -14,6 +14,8 @@ export const gatewayConfigSchema = z.object({
   MATCHMAKING_ADDR: z.string().default('127.0.0.1:50052'),
   TECHTRANSFER_ADDR: z.string().default('127.0.0.1:50053'),
   INSIGHTS_ADDR: z.string().default('127.0.0.1:50054'),
+  /** The promotion programme's service (schemes, budgets, pledges, plans, cluster sites). */
+  PROGRAMME_ADDR: z.string().default('127.0.0.1:50056'),
   GRPC_DEADLINE_MS: env.positiveInt(5_000),
   /** JWKS of the identity provider (e.g. Keycloak's …/protocol/openid-connect/certs). */
   AUTH_JWKS_URL: z.string().url().optional(),

@@ -1,6 +1,7 @@
 import {
   insightsServiceV1 as ins,
   matchmakingServiceV1 as mm,
+  programmeServiceV1 as ps,
   registryServiceV1 as reg,
   Topics,
   techtransferServiceV1 as tts,
@@ -19,6 +20,7 @@ import type { AnyRoute } from './http/api';
 import type { ServiceClients } from './routes/clients';
 import { insightsRoutes } from './routes/insights';
 import { matchmakingRoutes } from './routes/matchmaking';
+import { programmeRoutes } from './routes/programme';
 import { enterpriseKey, registryRoutes } from './routes/registry';
 import { techTransferRoutes } from './routes/techtransfer';
 
@@ -27,6 +29,7 @@ export const allRoutes = (clients: ServiceClients): AnyRoute[] => [
   ...matchmakingRoutes(clients),
   ...techTransferRoutes(clients),
   ...insightsRoutes(clients),
+  ...programmeRoutes(clients),
 ];
 
 /** Wires the gateway from its config; main.ts runs it, tests start it in-process. */
@@ -42,6 +45,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     matchmaking: createGrpcClient(mm.MatchmakingServiceService, config.MATCHMAKING_ADDR, options),
     techtransfer: createGrpcClient(tts.TechTransferServiceService, config.TECHTRANSFER_ADDR, options),
     insights: createGrpcClient(ins.InsightsServiceService, config.INSIGHTS_ADDR, options),
+    programme: createGrpcClient(ps.ProgrammeServiceService, config.PROGRAMME_ADDR, options),
   };
   runtime.onStop('clients', async () => {
     for (const client of Object.values(clients)) client.close();

@@ -1,6 +1,7 @@
 import type {
   insightsServiceV1 as ins,
   matchmakingServiceV1 as mm,
+  programmeServiceV1 as ps,
   registryServiceV1 as reg,
   techtransferServiceV1 as tts,
 } from '@lienket/contracts';
@@ -12,6 +13,7 @@ export interface ServiceClients {
   matchmaking: PromiseClient<typeof mm.MatchmakingServiceService>;
   techtransfer: PromiseClient<typeof tts.TechTransferServiceService>;
   insights: PromiseClient<typeof ins.InsightsServiceService>;
+  programme: PromiseClient<typeof ps.ProgrammeServiceService>;
 }
 
 /** gRPC call options for a request: the caller as actor metadata, and the request id for tracing logs. */

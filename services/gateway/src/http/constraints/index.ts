@@ -1,5 +1,6 @@
 import type { JsonSchema, SchemaOverlay } from '@lienket/contracts';
 import { matchmakingConstraints } from './matchmaking';
+import { programmeConstraints } from './programme';
 import { registryConstraints } from './registry';
 import type { Constraints } from './shapes';
 import { techTransferConstraints } from './techtransfer';
@@ -13,6 +14,7 @@ export const constraints: Readonly<Record<string, Constraints>> = {
   ...registryConstraints,
   ...techTransferConstraints,
   ...matchmakingConstraints,
+  ...programmeConstraints,
 };
 
 /** The part of the table every schema of a message carries (contracts' jsonSchemas merges it). */
