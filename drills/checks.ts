@@ -373,14 +373,14 @@ export async function consistencyInvariants(ctx: Context, label: string) {
 
   const outbox = await store.outbox();
 
-  // The open-postings reservation on each enterprise matches its open postings.
-  const enterprises = await store.all(databases.registry, 'enterprises', {}, { openPostings: 1 });
-  const open = await store.all(databases.registry, 'postings', { status: 'open' }, { enterpriseId: 1 });
-  const openBy = new Map<string, number>();
-  for (const p of open) openBy.set(String(p.enterpriseId), (openBy.get(String(p.enterpriseId)) ?? 0) + 1);
-  const counterDrift = enterprises
-    .map((e) => ({ id: e._id, counter: Number(e.openPostings ?? 0), actual: openBy.get(e._id) ?? 0 }))
-    .filter((e) => e.counter !== e.actual);
+  // Each open posting holds one of its enterprise's open-posting slots (unique in the store, ADR 0020).
+  const open = await store.all(
+    databases.registry,
+    'postings',
+    { status: 'open' },
+    { enterpriseId: 1, slot: 1 },
+  );
+  const withoutSlot = open.filter((p) => !String(p.slot ?? '').startsWith(`${String(p.enterpriseId)}#`));
 
   // Read models agree with the stores they are built from.
   const figures = await insightsFigures(ctx.clients);
@@ -409,7 +409,7 @@ export async function consistencyInvariants(ctx: Context, label: string) {
     proposalEventsOnKafka: tap.proposals.size,
     needs: needs.length,
     needEventsOnKafka: tap.needPosted.size,
-    enterprises: enterprises.length,
+    openPostings: open.length,
     messagesReadFromKafka: tap.all.length,
     deliveriesOfAnIdAlreadyOnItsTopic: redelivered,
   };
@@ -445,10 +445,10 @@ export async function consistencyInvariants(ctx: Context, label: string) {
       outbox.parkedIds,
     ),
     invariant(
-      `${label}: each enterprise's open-postings counter equals its open postings`,
-      counterDrift.length === 0,
-      `${enterprises.length - counterDrift.length}/${enterprises.length} agree`,
-      counterDrift.map((e) => `${e.id}: counter ${e.counter}, open ${e.actual}`),
+      `${label}: every open posting holds an open-posting slot of its enterprise`,
+      withoutSlot.length === 0,
+      `${open.length - withoutSlot.length}/${open.length} hold one`,
+      withoutSlot.map((p) => `${p._id}: slot ${String(p.slot)}`),
     ),
     invariant(
       `${label}: insights figures equal the stores (needs, proposals, unmet demand, offers, requests)`,

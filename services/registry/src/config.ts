@@ -6,8 +6,6 @@ export const registryConfigSchema = z.object({
   ...relayEnv,
   MAX_OPEN_POSTINGS: env.positiveInt(50),
   EXPIRY_INTERVAL_MS: env.positiveInt(60_000),
-  /** How often open-postings counters are checked against the postings (a drift is corrected on its second sighting). */
-  RECONCILE_INTERVAL_MS: env.positiveInt(300_000),
 });
 
 export type RegistryConfig = z.infer<typeof registryConfigSchema>;

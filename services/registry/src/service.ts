@@ -44,11 +44,6 @@ export async function startRegistry(config: RegistryConfig, log: Logger, overrid
     const result = await registry.runExpiry();
     if (result.expired + result.warned > 0) jobLog.info(result, 'expiry pass');
   });
-  runtime.every('open-postings counters', config.RECONCILE_INTERVAL_MS, async (jobLog) => {
-    const result = await registry.reconcileOpenPostings();
-    for (const drift of result.corrected)
-      jobLog.warn(drift, 'open-postings counter corrected to the open postings');
-  });
 
   await runtime.serveGrpc([makeRegistryGrpc({ registry, log: log.child({ component: 'grpc' }) })]);
   return runtime.started({ registry, relay });

@@ -45,7 +45,6 @@ export function enterprise(overrides: Partial<Enterprise> = {}): Enterprise {
     trademarks: [],
     contact: { person: 'An', phone: '0912345678', email: 'an@phuvinh.vn' },
     verification: { status: 'unverified', reason: '', decidedBy: '', decidedAt: null },
-    openPostings: 0,
     createdAt: now,
     updatedAt: now,
     version: 1,

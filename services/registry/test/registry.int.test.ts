@@ -17,8 +17,10 @@ import {
 } from '@lienket/platform';
 import { listGrpcServices, openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
+import { createMongoRegistryStore, ensureRegistryIndexes } from '../src/adapters/mongo/store';
 import { importEnterprises } from '../src/cli/importer';
 import { registryConfigSchema } from '../src/config';
+import { defaultPostingRules, openPostingLimit, postCapability } from '../src/domain/postings';
 import { startRegistry } from '../src/service';
 import { validTaxCode } from './fixtures';
 
@@ -272,44 +274,83 @@ describe('postings', () => {
   });
 });
 
-describe('open-postings counters', () => {
-  it('corrects a counter left off by a crash once two passes agree, and leaves writes in flight alone', async () => {
+describe('open-posting slots', () => {
+  it('never lets concurrent postings exceed the limit, from this process or another', async () => {
     const firm1 = await register({ name: 'HTX Gốm Bát Tràng' });
-    const post = () =>
-      client.postCapability(
-        {
-          capability: api.CapabilityInput.fromPartial({
-            enterpriseId: firm1.id,
-            title: 'Gốm sứ men lam',
-            vsicCodes: ['2393'],
-            monthlyCapacity: { value: 500, unit: 'bộ' },
-          }),
-        },
-        as(firm(firm1.id)),
-      );
-    await post();
-    const enterprises = service.db.collection<{ _id: string; openPostings?: number }>('enterprises');
-    const counter = async () => (await enterprises.findOne({ _id: firm1.id }))?.openPostings;
-    const mine = (result: { corrected: { enterpriseId: string }[] }) =>
-      result.corrected.filter((d) => d.enterpriseId === firm1.id);
-    // A process killed after reserving a slot and before writing its posting.
-    await enterprises.updateOne({ _id: firm1.id }, { $inc: { openPostings: 1 } });
-    expect(await counter()).toBe(2);
-    // First sighting: it could be a posting being written right now.
-    expect(mine(await service.registry.reconcileOpenPostings())).toEqual([]);
-    // The figures change before the next pass (a real posting lands): still not corrected.
-    await post();
-    expect(mine(await service.registry.reconcileOpenPostings())).toEqual([]);
-    expect(await counter()).toBe(3);
-    // Seen again with the same figures: corrected to the open postings.
-    expect(mine(await service.registry.reconcileOpenPostings())).toEqual([
-      { enterpriseId: firm1.id, counter: 3, open: 2 },
+    const enterprise = await service.registry.getEnterprise(firm1.id);
+    const capability = (n: number) =>
+      api.CapabilityInput.fromPartial({
+        enterpriseId: firm1.id,
+        title: `Gốm sứ men lam ${n}`,
+        vsicCodes: ['2393'],
+        monthlyCapacity: { value: 500, unit: 'bộ' },
+      });
+    // Another registry process: its own store, with no hint of which slots are taken.
+    const other = createMongoRegistryStore(infra.connection, () => 'red_river_delta');
+    const viaOther = (n: number) => {
+      const input = {
+        ...{ enterpriseId: firm1.id, title: `Gốm sứ men lam khác ${n}`, description: '', hsCodes: [] },
+        ...{ vsicCodes: ['2393'], monthlyCapacity: { value: 500, unit: 'bộ' }, minimumOrder: null },
+        ...{ leadTimeDays: 0, servedProvinces: [], servedRegions: [], certifications: [] },
+        ...{ priceBand: null, validUntil: null },
+      };
+      const posting = postCapability(enterprise, input, `other-${n}-${Date.now()}`, new Date());
+      return other.insertPosting(posting, [], 3).then((inserted) => {
+        if (!inserted) throw openPostingLimit({ ...defaultPostingRules, maxOpenPostings: 3 });
+      });
+    };
+    const attempts = await Promise.allSettled([
+      ...Array.from({ length: 9 }, (_, n) =>
+        client.postCapability({ capability: capability(n) }, as(firm(firm1.id))),
+      ),
+      ...Array.from({ length: 4 }, (_, n) => viaOther(n)),
     ]);
-    expect(await counter()).toBe(2);
-    // The slot it held is free again: the limit (3 here) allows one more posting, then refuses.
-    await post();
-    await expect(post()).rejects.toMatchObject({ kind: 'RESOURCE_EXHAUSTED' });
-    expect(mine(await service.registry.reconcileOpenPostings())).toEqual([]);
+    const refused = attempts
+      .filter((a) => a.status === 'rejected')
+      .map((a) => (a as PromiseRejectedResult).reason);
+    expect(attempts.length - refused.length).toBe(3);
+    for (const reason of refused) expect(reason).toMatchObject({ code: 'OPEN_POSTING_LIMIT' });
+    const postings = service.db.collection<{
+      _id: string;
+      enterpriseId: string;
+      status: string;
+      slot: string;
+    }>('postings');
+    const open = await postings.find({ enterpriseId: firm1.id, status: 'open' }).toArray();
+    expect(open.map((p) => p.slot).sort()).toEqual([0, 1, 2].map((n) => `${firm1.id}#${n}`));
+    // Closing leaves the slot in the same write: one more fits, then the limit holds again.
+    const withdrawn = open[0] as { _id: string };
+    await client.withdrawCapability({ capabilityId: withdrawn._id, reason: 'hết hàng' }, as(firm(firm1.id)));
+    expect((await postings.findOne({ _id: withdrawn._id }))?.slot).toBe(withdrawn._id);
+    await expect(
+      client.postCapability({ capability: capability(20) }, as(firm(firm1.id))),
+    ).resolves.toBeDefined();
+    await expect(
+      client.postCapability({ capability: capability(21) }, as(firm(firm1.id))),
+    ).rejects.toMatchObject({
+      code: 'OPEN_POSTING_LIMIT',
+    });
+  });
+
+  it('gives the postings stored before slots one when the indexes are built', async () => {
+    const legacy = infra.connection.useDb(`${infra.dbName}_legacy`);
+    const stored = legacy.db?.collection<Record<string, unknown> & { _id: string }>('postings');
+    const base = { kind: 'capability', enterpriseId: 'e1', province: '01', version: 1 };
+    await stored?.insertMany([
+      { _id: 'p1', ...base, status: 'open' },
+      { _id: 'p2', ...base, status: 'withdrawn' },
+      { _id: 'p3', ...base, status: 'open' },
+      { _id: 'p4', ...base, enterpriseId: 'e2', status: 'open' },
+    ]);
+    await ensureRegistryIndexes(legacy);
+    const slots = Object.fromEntries((await stored?.find().toArray())?.map((d) => [d._id, d.slot]) ?? []);
+    expect(slots).toEqual({ p1: 'e1#0', p2: 'p2', p3: 'e1#1', p4: 'e2#0' });
+    await expect(
+      stored?.insertOne({ _id: 'p5', ...base, status: 'open', slot: 'e1#1' }),
+    ).rejects.toMatchObject({
+      code: 11000,
+    });
+    await legacy.dropDatabase();
   });
 });
 

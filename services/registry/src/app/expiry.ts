@@ -35,10 +35,7 @@ export function makeExpiry(ctx: RegistryContext) {
                   posting.id,
                   now,
                 );
-            if (await store.savePosting(next, posting.version, [payload])) {
-              await store.releaseOpenPosting(posting.enterpriseId);
-              expired += 1;
-            }
+            if (await store.savePosting(next, posting.version, [payload])) expired += 1;
           } else if (isExpiringNoticeDue(posting, now, rules)) {
             const next = { ...posting, expiringNoticeFor: posting.validUntil, version: posting.version + 1 };
             const payload = isCapability

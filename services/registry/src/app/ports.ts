@@ -50,22 +50,18 @@ export interface RegistryStore {
   findEnterprises(ids: string[]): Promise<Enterprise[]>;
   /** False when the stored version is not `expectedVersion` (someone else changed it). */
   saveEnterprise(enterprise: Enterprise, expectedVersion: number, events: OutboxEntry[]): Promise<boolean>;
-  /** Counts one more open posting unless the enterprise is at `max`; false when it is. */
-  reserveOpenPosting(enterpriseId: string, max: number): Promise<boolean>;
-  releaseOpenPosting(enterpriseId: string): Promise<void>;
-  /** Every enterprise's open-postings counter that is above 0. */
-  openPostingCounters(): Promise<Map<string, number>>;
-  /** Open postings per enterprise, counted from the postings. */
-  countOpenPostings(): Promise<Map<string, number>>;
-  /** Sets the counter to `to` if it still reads `from`; false when it moved meanwhile. */
-  correctOpenPostings(enterpriseId: string, from: number, to: number): Promise<boolean>;
   searchEnterprises(
     query: EnterpriseQuery,
     page: PageRequest,
     facets: string[],
   ): Promise<Page<Enterprise> & { facets: FacetCounts[] }>;
 
-  insertPosting(posting: Posting, events: OutboxEntry[]): Promise<void>;
+  /**
+   * Inserts an open posting in one of its enterprise's `maxOpen` open-posting slots; false (nothing
+   * written) when all are taken. The slot is unique in the store, so concurrent postings never
+   * exceed `maxOpen`; a posting leaves its slot when it is saved closed (ADR 0019).
+   */
+  insertPosting(posting: Posting, events: OutboxEntry[], maxOpen: number): Promise<boolean>;
   findPosting(id: string): Promise<Posting | undefined>;
   savePosting(posting: Posting, expectedVersion: number, events: OutboxEntry[]): Promise<boolean>;
   searchPostings(

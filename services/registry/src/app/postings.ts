@@ -19,17 +19,16 @@ import type { PageRequest, PostingQuery } from './ports';
 import { capabilityToProto, needToProto } from './to-proto';
 
 /**
- * Capabilities and needs: posted within the enterprise's open-postings limit (a counter reserved
- * before the write, released when the posting closes), withdrawn, renewed, closed, fulfilled.
+ * Capabilities and needs: posted within the enterprise's open-postings limit (a unique slot taken
+ * by the insert itself, left by the write that closes the posting), withdrawn, renewed, closed,
+ * fulfilled.
  */
 export function makePostingUseCases(ctx: RegistryContext) {
   const { store, clock, newId, rules, afterWrite, event, loadEnterprise, loadPosting, changePosting } = ctx;
 
-  async function reserve(enterpriseId: string) {
-    if (!(await store.reserveOpenPosting(enterpriseId, rules.maxOpenPostings))) throw openPostingLimit(rules);
+  async function insertOpen(posting: Posting, events: Parameters<typeof store.insertPosting>[1]) {
+    if (!(await store.insertPosting(posting, events, rules.maxOpenPostings))) throw openPostingLimit(rules);
   }
-
-  const postingClosed = async (posting: Posting) => store.releaseOpenPosting(posting.enterpriseId);
 
   return {
     async postCapability(actor: Actor, input: CapabilityInput): Promise<Capability> {
@@ -37,15 +36,9 @@ export function makePostingUseCases(ctx: RegistryContext) {
       const enterprise = await loadEnterprise(input.enterpriseId);
       const now = clock();
       const capability = postCapability(enterprise, input, newId(), now, rules);
-      await reserve(enterprise.id);
-      try {
-        await store.insertPosting(capability, [
-          event(Events.capabilityPosted, { capability: capabilityToProto(capability) }, capability.id, now),
-        ]);
-      } catch (error) {
-        await store.releaseOpenPosting(enterprise.id);
-        throw error;
-      }
+      await insertOpen(capability, [
+        event(Events.capabilityPosted, { capability: capabilityToProto(capability) }, capability.id, now),
+      ]);
       afterWrite();
       return capability;
     },
@@ -53,7 +46,7 @@ export function makePostingUseCases(ctx: RegistryContext) {
     async withdrawCapability(actor: Actor, id: string, reason: string): Promise<Capability> {
       const posting = await loadPosting(id);
       requireActsFor(actor, posting.enterpriseId);
-      const next = await changePosting<Capability>(id, 'capability', (current, now) => ({
+      return changePosting<Capability>(id, 'capability', (current, now) => ({
         next: withdrawCapability(current, now),
         events: [
           event(
@@ -64,8 +57,6 @@ export function makePostingUseCases(ctx: RegistryContext) {
           ),
         ],
       }));
-      await postingClosed(next);
-      return next;
     },
 
     async renewCapability(actor: Actor, id: string): Promise<Capability> {
@@ -92,15 +83,7 @@ export function makePostingUseCases(ctx: RegistryContext) {
       const enterprise = await loadEnterprise(input.enterpriseId);
       const now = clock();
       const need = postNeed(enterprise, input, newId(), now, rules);
-      await reserve(enterprise.id);
-      try {
-        await store.insertPosting(need, [
-          event(Events.needPosted, { need: needToProto(need) }, need.id, now),
-        ]);
-      } catch (error) {
-        await store.releaseOpenPosting(enterprise.id);
-        throw error;
-      }
+      await insertOpen(need, [event(Events.needPosted, { need: needToProto(need) }, need.id, now)]);
       afterWrite();
       return need;
     },
@@ -108,7 +91,7 @@ export function makePostingUseCases(ctx: RegistryContext) {
     async closeNeed(actor: Actor, id: string, reason: string): Promise<Need> {
       const posting = await loadPosting(id);
       requireActsFor(actor, posting.enterpriseId);
-      const next = await changePosting<Need>(id, 'need', (current, now) => ({
+      return changePosting<Need>(id, 'need', (current, now) => ({
         next: closeNeed(current, now),
         events: [
           event(
@@ -119,19 +102,15 @@ export function makePostingUseCases(ctx: RegistryContext) {
           ),
         ],
       }));
-      await postingClosed(next);
-      return next;
     },
 
     async fulfilNeed(actor: Actor, id: string): Promise<Need> {
       const posting = await loadPosting(id);
       requireActsFor(actor, posting.enterpriseId);
-      const next = await changePosting<Need>(id, 'need', (current, now) => ({
+      return changePosting<Need>(id, 'need', (current, now) => ({
         next: fulfilNeed(current, now),
         events: [event(Events.needFulfilled, { needId: id, enterpriseId: current.enterpriseId }, id, now)],
       }));
-      await postingClosed(next);
-      return next;
     },
 
     getPosting: loadPosting,

@@ -4,13 +4,12 @@ import { makeRegistryContext, type RegistryDeps } from './context';
 import { makeEnterpriseUseCases } from './enterprises';
 import { makeExpiry } from './expiry';
 import { makePostingUseCases } from './postings';
-import { makeReconcileOpenPostings } from './reconcile-open-postings';
 
 export type { RegistryDeps } from './context';
 
 /**
  * The registry's use cases, one module per group (enterprises, postings, clusters, contacts, and
- * the expiry and counter jobs): load, decide with the domain, save state and events together,
+ * the expiry job): load, decide with the domain, save state and events together,
  * return.
  */
 export function makeRegistry(deps: RegistryDeps) {
@@ -20,7 +19,6 @@ export function makeRegistry(deps: RegistryDeps) {
     ...makePostingUseCases(ctx),
     ...makeClusterUseCases(ctx),
     ...makeContactUseCases(ctx),
-    ...makeReconcileOpenPostings(ctx),
     ...makeExpiry(ctx),
   };
 }

@@ -151,7 +151,6 @@ export function registerEnterprise(input: EnterpriseInput, id: string, now: Date
     leadFirm: false,
     region: regionOf(profile.province) ?? 'RRD',
     verification: { status: 'unverified', reason: '', decidedBy: '', decidedAt: null },
-    openPostings: 0,
     createdAt: now,
     updatedAt: now,
     version: 1,

@@ -28,7 +28,6 @@ describe('registering an enterprise', () => {
       region: 'RRD',
       vsicCodes: ['1629'],
       verification: { status: 'unverified' },
-      openPostings: 0,
       version: 1,
     });
     expect(e.contact.phone).toBe('0912345678');

@@ -47,8 +47,6 @@ export interface Enterprise {
   trademarks: Trademark[];
   contact: Contact;
   verification: { status: VerificationStatus; reason: string; decidedBy: string; decidedAt: Date | null };
-  /** Postings currently open, bounded by configuration. */
-  openPostings: number;
   createdAt: Date;
   updatedAt: Date;
   version: number;

@@ -131,7 +131,7 @@ function checkValidUntil(
   return value;
 }
 
-function requireMayPost(enterprise: Enterprise, rules: PostingRules): void {
+function requireMayPost(enterprise: Enterprise): void {
   if (enterprise.verification.status === 'rejected') {
     throw new AppError(
       'FAILED_PRECONDITION',
@@ -142,7 +142,6 @@ function requireMayPost(enterprise: Enterprise, rules: PostingRules): void {
       },
     );
   }
-  if (enterprise.openPostings >= rules.maxOpenPostings) throw openPostingLimit(rules);
 }
 
 export function openPostingLimit(rules: PostingRules): AppError {
@@ -163,7 +162,7 @@ export function postCapability(
   now: Date,
   rules: PostingRules = defaultPostingRules,
 ): Capability {
-  requireMayPost(enterprise, rules);
+  requireMayPost(enterprise);
   const p = 'capability';
   const violations: FieldViolation[] = [];
   checkText(input, p, violations);
@@ -219,7 +218,7 @@ export function postNeed(
   now: Date,
   rules: PostingRules = defaultPostingRules,
 ): Need {
-  requireMayPost(enterprise, rules);
+  requireMayPost(enterprise);
   const p = 'need';
   const violations: FieldViolation[] = [];
   checkText(input, p, violations);
@@ -350,36 +349,4 @@ export function postingSearchTokens(posting: Pick<Posting, 'title' | 'descriptio
         .filter((t) => t.length > 1),
     ),
   ];
-}
-
-/** An enterprise whose open-postings counter disagrees with the postings it has open. */
-export interface CounterDrift {
-  enterpriseId: string;
-  counter: number;
-  open: number;
-}
-
-/**
- * Drifts to correct now: the counter is reserved before a posting is written and released after it
- * closes (two documents, no transaction), so a process killed in between leaves it one off for good.
- * A write in flight shows the same difference for a moment, so only a drift seen with the same
- * figures by two passes in a row is corrected; `seen` is the previous pass's drifts.
- */
-export function confirmedDrifts(
-  counters: ReadonlyMap<string, number>,
-  open: ReadonlyMap<string, number>,
-  seen: readonly CounterDrift[],
-): { correct: CounterDrift[]; suspect: CounterDrift[] } {
-  const suspect: CounterDrift[] = [];
-  for (const enterpriseId of new Set([...counters.keys(), ...open.keys()])) {
-    const counter = counters.get(enterpriseId) ?? 0;
-    const count = open.get(enterpriseId) ?? 0;
-    if (counter !== count) suspect.push({ enterpriseId, counter, open: count });
-  }
-  const before = new Map(seen.map((d) => [d.enterpriseId, d]));
-  const correct = suspect.filter((d) => {
-    const earlier = before.get(d.enterpriseId);
-    return earlier !== undefined && earlier.counter === d.counter && earlier.open === d.open;
-  });
-  return { correct, suspect: suspect.filter((d) => !correct.includes(d)) };
 }

@@ -2,8 +2,6 @@ import type { AppError } from '@lienket/platform';
 import { capabilityInput, DAY, enterprise, needInput, now } from '../../test/fixtures';
 import {
   closeNeed,
-  confirmedDrifts,
-  defaultPostingRules,
   expirePosting,
   fulfilNeed,
   isExpiringNoticeDue,
@@ -56,18 +54,13 @@ describe('posting a capability', () => {
     expect(codes.violations.map((v) => v.reason).sort()).toEqual(['invalid_hs_code', 'invalid_vsic_code']);
   });
 
-  it('is refused to a rejected enterprise and past the open-posting limit', () => {
+  it('is refused to a rejected enterprise', () => {
     const rejected = enterprise({
       verification: { status: 'rejected', reason: 'x', decidedBy: 'o', decidedAt: now },
     });
     expect(errorOf(() => postCapability(rejected, capabilityInput(), 'c', now)).code).toBe(
       'ENTERPRISE_REJECTED',
     );
-    const full = enterprise({ openPostings: defaultPostingRules.maxOpenPostings });
-    expect(errorOf(() => postCapability(full, capabilityInput(), 'c', now))).toMatchObject({
-      kind: 'RESOURCE_EXHAUSTED',
-      code: 'OPEN_POSTING_LIMIT',
-    });
   });
 });
 
@@ -130,58 +123,5 @@ describe('need lifecycle', () => {
     expect(expirePosting(n, at(60)).status).toBe('expired');
     expect(errorOf(() => fulfilNeed(closed, at(2))).kind).toBe('FAILED_PRECONDITION');
     expect(errorOf(() => closeNeed(closed, at(2))).kind).toBe('FAILED_PRECONDITION');
-  });
-});
-
-describe('open-postings counter drifts', () => {
-  const map = (entries: [string, number][]) => new Map(entries);
-
-  it('suspects every enterprise whose counter differs from its open postings, both ways', () => {
-    const { correct, suspect } = confirmedDrifts(
-      map([
-        ['a', 2],
-        ['b', 1],
-      ]),
-      map([
-        ['a', 1],
-        ['c', 1],
-      ]),
-      [],
-    );
-    expect(correct).toEqual([]);
-    expect(suspect).toEqual([
-      { enterpriseId: 'a', counter: 2, open: 1 },
-      { enterpriseId: 'b', counter: 1, open: 0 },
-      { enterpriseId: 'c', counter: 0, open: 1 },
-    ]);
-  });
-
-  it('corrects only a drift seen with the same figures in the previous pass', () => {
-    const seen = [
-      { enterpriseId: 'a', counter: 2, open: 1 },
-      { enterpriseId: 'b', counter: 3, open: 1 },
-    ];
-    const { correct, suspect } = confirmedDrifts(
-      map([
-        ['a', 2],
-        ['b', 4],
-      ]),
-      map([
-        ['a', 1],
-        ['b', 2],
-      ]),
-      seen,
-    );
-    expect(correct).toEqual([{ enterpriseId: 'a', counter: 2, open: 1 }]);
-    expect(suspect).toEqual([{ enterpriseId: 'b', counter: 4, open: 2 }]);
-  });
-
-  it('finds nothing when the counters agree', () => {
-    expect(
-      confirmedDrifts(map([['a', 2]]), map([['a', 2]]), [{ enterpriseId: 'a', counter: 2, open: 1 }]),
-    ).toEqual({
-      correct: [],
-      suspect: [],
-    });
   });
 });

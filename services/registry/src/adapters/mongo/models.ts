@@ -53,7 +53,6 @@ export const enterpriseSchema = new Schema(
       },
       subSchemaOptions,
     ),
-    openPostings: Number,
     createdAt: Date,
     updatedAt: Date,
     version: { type: Number, required: true },
@@ -120,10 +119,14 @@ export const postingSchema = new Schema(
     hsChapters: [String],
     certificationKinds: [String],
     region: String,
+    // The enterprise's open-posting slot `<enterpriseId>#<n>` while open, the posting's id once
+    // closed: unique, so an enterprise never holds more open postings than slots (ADR 0019).
+    slot: String,
     ...outboxSchemaFields,
   },
   documentSchemaOptions,
 );
+postingSchema.index({ slot: 1 }, { unique: true });
 postingSchema.index({ kind: 1, status: 1, province: 1 });
 postingSchema.index({ enterpriseId: 1 });
 postingSchema.index({ vsicPrefixes: 1 });

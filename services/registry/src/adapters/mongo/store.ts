@@ -75,6 +75,7 @@ const searchFields = [
   'recognitionKinds',
   'certificationKinds',
   'verified',
+  'slot',
 ];
 
 function fromDocument<T>(document: Record<string, unknown> | null): T | undefined {
@@ -113,6 +114,7 @@ export function createMongoRegistryStore(
   const clusters: AnyModel = models.clusters;
   const grants = models.contactGrants;
   const hideOutbox = { outbox: 0 } as const;
+  const slots = openPostingSlots(postings);
   const findOne = (model: AnyModel, id: string) =>
     model.findOne({ _id: id }, hideOutbox).lean<Stored>().exec();
 
@@ -210,44 +212,6 @@ export function createMongoRegistryStore(
     },
     saveEnterprise: (enterprise, expectedVersion, events) =>
       conditionalSave(enterprises, enterpriseDocument(enterprise), expectedVersion, events),
-    async reserveOpenPosting(enterpriseId, max) {
-      const result = await enterprises.updateOne(
-        { _id: enterpriseId, openPostings: { $lt: max } },
-        { $inc: { openPostings: 1 } },
-      );
-      return result.modifiedCount === 1;
-    },
-    async releaseOpenPosting(enterpriseId) {
-      await enterprises.updateOne(
-        { _id: enterpriseId, openPostings: { $gt: 0 } },
-        { $inc: { openPostings: -1 } },
-      );
-    },
-    async openPostingCounters() {
-      const documents = await enterprises
-        .find({ openPostings: { $gt: 0 } }, { openPostings: 1 })
-        .lean<{ _id: string; openPostings: number }[]>()
-        .exec();
-      return new Map(documents.map((d) => [d._id, Number(d.openPostings)]));
-    },
-    async countOpenPostings() {
-      const groups = await postings
-        .aggregate<{ _id: string; n: number }>([
-          { $match: { status: 'open' } },
-          { $group: { _id: '$enterpriseId', n: { $sum: 1 } } },
-        ])
-        .exec();
-      return new Map(groups.map((g) => [g._id, g.n]));
-    },
-    async correctOpenPostings(enterpriseId, from, to) {
-      const result = await enterprises.updateOne(
-        from === 0
-          ? { _id: enterpriseId, $or: [{ openPostings: 0 }, { openPostings: { $exists: false } }] }
-          : { _id: enterpriseId, openPostings: from },
-        { $set: { openPostings: to } },
-      );
-      return result.modifiedCount === 1;
-    },
     async searchEnterprises(query: EnterpriseQuery, page, facets) {
       const filter: Filter = {};
       const and: Filter[] = [];
@@ -277,23 +241,51 @@ export function createMongoRegistryStore(
       return { ...result, facets: counted };
     },
 
-    async insertPosting(posting, events) {
-      await postings.insertMany(
-        [
-          {
-            ...postingDocument(posting),
-            region: regionOfProvince(posting.province),
-            ...outboxFields(events),
-          },
-        ],
-        insertOptions,
-      );
+    async insertPosting(posting, events, maxOpen) {
+      const document = {
+        ...postingDocument(posting),
+        region: regionOfProvince(posting.province),
+        ...outboxFields(events),
+      };
+      // Usually one command: the insert, in a slot the hint says is free. A taken slot (another
+      // process, or no hint yet) costs one read of the enterprise's open slots and a second try.
+      const { enterpriseId } = posting;
+      let taken = slots.hint(enterpriseId) ?? new Set<number>();
+      let read = false;
+      for (let attempt = 1; attempt <= 5; attempt += 1) {
+        let slot = freeSlot(taken, maxOpen);
+        if (slot === undefined && !read) {
+          taken = await slots.read(enterpriseId);
+          read = true;
+          slot = freeSlot(taken, maxOpen);
+        }
+        // Refused only on what the store says, never on the hint alone.
+        if (slot === undefined) return false;
+        try {
+          await postings.insertMany([{ ...document, slot: slotKey(enterpriseId, slot) }], insertOptions);
+          slots.took(enterpriseId, slot);
+          return true;
+        } catch (error) {
+          if ((error as { code?: number }).code !== 11000) throw error;
+          taken = await slots.read(enterpriseId);
+          read = true;
+        }
+      }
+      throw new AppError('UNAVAILABLE', 'Too many postings of this enterprise at once; try again', {
+        code: 'POSTING_SLOT_CONTENDED',
+        messageVi: 'Doanh nghiệp đang đăng quá nhiều tin cùng lúc; hãy thử lại',
+      });
     },
     findPosting: async (id) => fromDocument<Posting>(await findOne(postings, id)),
     savePosting: (posting, expectedVersion, events) =>
       conditionalSave(
         postings,
-        { ...postingDocument(posting), region: regionOfProvince(posting.province) },
+        {
+          ...postingDocument(posting),
+          region: regionOfProvince(posting.province),
+          // Closed in the same write that leaves the slot: nothing to release afterwards.
+          ...(posting.status === 'open' ? {} : { slot: posting.id }),
+        },
         expectedVersion,
         events,
       ),
@@ -371,7 +363,99 @@ export function createMongoRegistryStore(
 
 /** Builds the indexes the models' schemas declare (outboxPending included). */
 export async function ensureRegistryIndexes(connection: mongoose.Connection): Promise<void> {
+  await assignMissingSlots(registryModels(connection).postings);
   await createModelIndexes(Object.values(registryModels(connection)));
+}
+
+const slotKey = (enterpriseId: string, slot: number) => `${enterpriseId}#${slot}`;
+
+/** A random slot below `max` that is not in `taken`, or undefined when there is none. */
+function freeSlot(taken: ReadonlySet<number>, max: number): number | undefined {
+  const inRange = [...taken].filter((n) => n < max).length;
+  if (inRange >= max) return undefined;
+  // Mostly free (the usual case, and any large limit): draw until a free one comes up.
+  if (inRange < max / 2) {
+    for (;;) {
+      const n = Math.floor(Math.random() * max);
+      if (!taken.has(n)) return n;
+    }
+  }
+  const free: number[] = [];
+  for (let n = 0; n < max; n += 1) if (!taken.has(n)) free.push(n);
+  return free[Math.floor(Math.random() * free.length)];
+}
+
+/**
+ * The open-posting slots this process saw taken, per enterprise (a hint that spares reads: a slot
+ * it thinks free may be taken, and the insert then fails on the unique index), and the read of
+ * the slots the store holds.
+ */
+function openPostingSlots(postings: AnyModel) {
+  const hints = new Map<string, Set<number>>();
+  const remember = (enterpriseId: string, taken: Set<number>) => {
+    hints.delete(enterpriseId);
+    hints.set(enterpriseId, taken);
+    // The oldest hints go first: a hint is worth one read at most.
+    if (hints.size > 10_000) hints.delete(hints.keys().next().value as string);
+  };
+  return {
+    hint: (enterpriseId: string) => hints.get(enterpriseId),
+    async read(enterpriseId: string): Promise<Set<number>> {
+      const open = await postings
+        .find({ enterpriseId, status: 'open' }, { slot: 1 })
+        .lean<{ slot?: string }[]>()
+        .exec();
+      const prefix = `${enterpriseId}#`;
+      const taken = new Set(
+        open
+          .map((d) => (d.slot?.startsWith(prefix) ? Number(d.slot.slice(prefix.length)) : Number.NaN))
+          .filter((n) => Number.isInteger(n)),
+      );
+      remember(enterpriseId, taken);
+      return new Set(taken);
+    },
+    took(enterpriseId: string, slot: number) {
+      remember(enterpriseId, (hints.get(enterpriseId) ?? new Set<number>()).add(slot));
+    },
+  };
+}
+
+/**
+ * Postings stored before slots existed get one before the unique index is built: a closed posting
+ * its own id, an open one the lowest slot its enterprise has free. Reads nothing more when every
+ * posting has one.
+ */
+async function assignMissingSlots(postings: AnyModel): Promise<void> {
+  const missing = await postings
+    .find({ slot: { $exists: false } }, { enterpriseId: 1, status: 1 })
+    .lean<{ _id: string; enterpriseId: string; status: string }[]>()
+    .exec();
+  if (missing.length === 0) return;
+  const open = await postings
+    .find({ status: 'open', slot: { $exists: true } }, { enterpriseId: 1, slot: 1 })
+    .lean<{ enterpriseId: string; slot: string }[]>()
+    .exec();
+  const taken = new Map<string, Set<string>>();
+  for (const { enterpriseId, slot } of open)
+    taken.set(enterpriseId, (taken.get(enterpriseId) ?? new Set()).add(slot));
+  const slotOf = (posting: { _id: string; enterpriseId: string; status: string }) => {
+    if (posting.status !== 'open') return posting._id;
+    const used = taken.get(posting.enterpriseId) ?? new Set<string>();
+    let n = 0;
+    while (used.has(slotKey(posting.enterpriseId, n))) n += 1;
+    const slot = slotKey(posting.enterpriseId, n);
+    taken.set(posting.enterpriseId, used.add(slot));
+    return slot;
+  };
+  await postings.bulkWrite(
+    missing.map((posting) => ({
+      updateOne: {
+        filter: { _id: posting._id, slot: { $exists: false } },
+        update: { $set: { slot: slotOf(posting) } },
+      },
+    })),
+    { ordered: false },
+  );
 }
 
 /**
