@@ -1,4 +1,4 @@
-import { unitName } from '@lienket/reference';
+import { describeCode, unitName } from '@lienket/reference';
 import type { ComponentChildren } from 'preact';
 import { enumLabel, useI18n } from '../lib/i18n';
 import { provinceName } from '../lib/reference';
@@ -20,7 +20,14 @@ export function PostingCard({
   const { t, lang, date, number } = useI18n();
   const item = posting.need ?? posting.capability;
   const quantity = posting.need ? posting.need.quantityPerMonth : posting.capability?.monthlyCapacity;
-  const codes = codesOf(item);
+  // Each code with its name, so "HS 4804" reads "HS 4804 · Giấy và bìa kraft".
+  const codes = codesOf(item).map((label) => {
+    const [system, code = ''] = label.split(' ');
+    const described = describeCode(system === 'HS' ? 'hs' : 'vsic', code);
+    // A chapter's official title runs on after its first semicolon; the part before names it.
+    const name = (lang === 'vi' ? described?.nameVi : described?.name)?.split(';')[0];
+    return name ? `${label} · ${name}` : label;
+  });
   return (
     <article class="card posting" aria-labelledby={`posting-${item.id}`}>
       <p class="badges">
@@ -58,7 +65,7 @@ export function PostingCard({
         {codes.length > 0 && (
           <div>
             <dt>{t('posting.codes')}</dt>
-            <dd>{codes.join(', ')}</dd>
+            <dd>{codes.join('; ')}</dd>
           </div>
         )}
         {posting.capability?.leadTimeDays ? (

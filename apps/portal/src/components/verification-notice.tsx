@@ -39,8 +39,7 @@ export function VerificationNotice() {
   return (
     <section class="notice notice-pending" aria-labelledby="verification-title" data-testid="verification">
       <h2 id="verification-title">{t('verify.pendingTitle')}</h2>
-      <p>{t('verify.pendingWhat', { name: enterprise.name })}</p>
-      <p>{t('verify.pendingWho', { province })}</p>
+      <p>{t('verify.pendingWhat', { name: enterprise.name, province })}</p>
       <p>{t('verify.pendingCan')}</p>
     </section>
   );

@@ -379,18 +379,14 @@ const vi = {
   'picker.under': '(thuộc {code})',
   'verify.pendingTitle': 'Cơ sở của bạn đang chờ tỉnh xác minh',
   'verify.pendingWhat':
-    '“{name}” đã được đăng ký nhưng chưa được xác minh. Xác minh là việc cán bộ của tỉnh đối chiếu mã số thuế, tên và thông tin liên hệ của cơ sở với hồ sơ đăng ký.',
-  'verify.pendingWho':
-    'Người xác minh: cán bộ khuyến công của {province}. Họ có thể gọi số điện thoại bạn đã khai để hỏi thêm.',
+    'Cán bộ khuyến công của {province} sẽ đối chiếu mã số thuế, tên và liên hệ của “{name}” với hồ sơ đăng ký, và có thể gọi cho bạn để hỏi thêm.',
   'verify.pendingCan':
-    'Trong lúc chờ, bạn vẫn đăng được nhu cầu và năng lực, nhận và trả lời đề xuất kết nối, quan tâm công nghệ. Trang của cơ sở ghi “Chưa xác minh” đến khi được xác minh; chỉ cơ sở đã xác minh mới được công nhận là doanh nghiệp dẫn dắt.',
+    'Trong lúc chờ, bạn vẫn đăng được nhu cầu và năng lực, nhận và trả lời đề xuất kết nối. Trang của cơ sở ghi “Chưa xác minh” đến khi đó.',
   'verify.rejectedTitle': 'Tỉnh chưa xác minh cơ sở của bạn',
   'verify.rejectedWhy': 'Lý do: {reason}',
   'verify.rejectedNext':
     'Hãy liên hệ cán bộ khuyến công của {province} để bổ sung thông tin. Bạn vẫn đăng được tin và nhận đề xuất kết nối.',
-  'verify.verified': 'Đã được {province} xác minh',
   'my.fUnitHint': 'Ví dụ: tấn, kg, cái, mét',
-  'my.fUnitPick': 'Chọn hoặc gõ đơn vị',
   'contact.call': 'Gọi {phone}',
   'contact.mail': 'Gửi thư tới {email}',
   'contact.person': 'Người liên hệ',
@@ -842,18 +838,14 @@ const en: Record<MessageKey, string> = {
   'picker.under': '(under {code})',
   'verify.pendingTitle': 'Your establishment is awaiting verification by its province',
   'verify.pendingWhat':
-    '“{name}” is registered but not yet verified. Verification means the province’s officers check its tax code, name and contact details against its registration.',
-  'verify.pendingWho':
-    'Who verifies: the industrial promotion officers of {province}. They may call the phone number you gave.',
+    'The industrial promotion officers of {province} will check the tax code, name and contact of “{name}” against its registration, and may call you.',
   'verify.pendingCan':
-    'Meanwhile you can already post needs and capabilities, receive and answer proposals, and express interest in technologies. Your public page says “Not verified” until then; only a verified establishment can be designated a lead firm.',
+    'Meanwhile you can already post needs and capabilities, and receive and answer proposals. Your public page says “Not verified” until then.',
   'verify.rejectedTitle': 'The province has not verified your establishment',
   'verify.rejectedWhy': 'Reason: {reason}',
   'verify.rejectedNext':
     'Contact the industrial promotion officers of {province} to complete your details. You can still post and receive proposals.',
-  'verify.verified': 'Verified by {province}',
   'my.fUnitHint': 'e.g. tonnes, kg, pieces, metres',
-  'my.fUnitPick': 'Pick or type a unit',
   'contact.call': 'Call {phone}',
   'contact.mail': 'Email {email}',
   'contact.person': 'Contact',

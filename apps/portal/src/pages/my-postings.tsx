@@ -1,5 +1,5 @@
 import type { Schemas } from '@lienket/api-client';
-import { canonicalUnit, quantityUnits } from '@lienket/reference';
+import { canonicalUnit } from '@lienket/reference';
 import type { InputHTMLAttributes } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { CodePicker } from '../components/code-picker';
@@ -301,14 +301,9 @@ function PostingForm({ enterpriseId, onPosted }: { enterpriseId: string; onPoste
           {input('quantity', { type: 'text', inputMode: 'decimal' })}
         </Field>
         <Field label={t('my.fUnit')} hint={t('my.fUnitHint')}>
-          {input('unit', { type: 'text', maxLength: 20, list: 'quantity-units', autoComplete: 'off' })}
+          {/* A known unit typed in either language is stored by its Vietnamese name (canonicalUnit). */}
+          {input('unit', { type: 'text', maxLength: 20, autoComplete: 'off' })}
         </Field>
-        {/* Known units in the page's language; a posting stores the Vietnamese name (canonicalUnit). */}
-        <datalist id="quantity-units">
-          {quantityUnits.map((u) => (
-            <option key={u.vi} value={lang === 'vi' ? u.vi : u.enPlural} />
-          ))}
-        </datalist>
       </div>
       <div class="field-row">
         {draft.kind === 'need' ? (
