@@ -4,6 +4,7 @@ import { makeInsightsGrpc } from './adapters/grpc/insights-grpc';
 import { factSubscriptions } from './adapters/kafka/consumer';
 import { createMongoFactStore, ensureFactIndexes } from './adapters/mongo/store';
 import { makeInsights } from './app/insights';
+import { withSumCache } from './app/sum-cache';
 import type { InsightsConfig } from './config';
 import { publicTopics } from './domain/rules';
 
@@ -23,7 +24,8 @@ export async function startInsights(config: InsightsConfig, log: Logger) {
     fromBeginning: true,
   });
 
-  const insights = makeInsights({ store });
+  // The figures read through a cache keyed by the facts' version; the consumer writes to the store.
+  const insights = makeInsights({ store: withSumCache(store) });
   await runtime.serveGrpc([makeInsightsGrpc({ insights, log: log.child({ component: 'grpc' }) })]);
   return runtime.started({ insights, store, consumer });
 }

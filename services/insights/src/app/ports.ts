@@ -39,5 +39,10 @@ export interface FactStore {
    */
   writeFacts(changes: readonly FactChange[]): Promise<string[]>;
   sum(query: SumQuery): Promise<SumRow[]>;
+  /**
+   * A number that changes whenever a write changed a fact (any instance's): equal numbers mean the
+   * facts, and so every figure, are the same (sum-cache.ts).
+   */
+  factsVersion(): Promise<number>;
   find<K extends FactKind>(kind: K, match: Condition): Promise<StoredFact<K>[]>;
 }

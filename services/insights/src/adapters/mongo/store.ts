@@ -10,6 +10,9 @@ type FactDocument = { _id: string; rev: number } & Record<string, unknown>;
 
 export { factCollection } from './models';
 
+/** The facts' version counter (FactStore.factsVersion). */
+export const VERSION_COLLECTION = 'fact_versions';
+
 /** Builds the indexes the fact models' schemas declare. */
 export async function ensureFactIndexes(connection: mongoose.Connection): Promise<void> {
   await createModelIndexes(Object.values(factModels(connection)));
@@ -39,6 +42,11 @@ export function createMongoFactStore(connection: mongoose.Connection): FactStore
   // Reads and writes run for every consumed batch: through the model's collection (ADR 0010).
   const collection = (kind: FactKind) =>
     models[kind].collection as unknown as mongoose.mongo.Collection<FactDocument>;
+  // One counter document, moved after each write that changed facts: the figures' cache key.
+  const versions = connection.collection(VERSION_COLLECTION) as unknown as mongoose.mongo.Collection<{
+    _id: string;
+    v: number;
+  }>;
 
   return {
     async readFacts(ids) {
@@ -98,7 +106,15 @@ export function createMongoFactStore(connection: mongoose.Connection): FactStore
           await Promise.all([inserting(), replacing()]);
         }),
       );
+      // Moved after the writes (even those that lost: moving it once too often costs one recount), so
+      // a reader that still sees the old number never keeps figures counted before them past it.
+      if (changes.length > 0)
+        await versions.updateOne({ _id: 'facts' }, { $inc: { v: 1 } }, { upsert: true });
       return lost;
+    },
+
+    async factsVersion() {
+      return (await versions.findOne({ _id: 'facts' }))?.v ?? 0;
     },
 
     async sum(q: SumQuery): Promise<SumRow[]> {
