@@ -75,8 +75,9 @@ export function createMatchmakingStore(connection: mongoose.Connection): Matchma
   return {
     /**
      * Per collection the batch touches: one unordered insert of the documents it gives whole (an
-     * insert command goes on past the ids stored already), then one unordered update of every
-     * document, guarded by event time. Whatever the interleaving with another instance writing the
+     * insert command goes on past the ids stored already), then one unordered update, guarded by
+     * event time, of the documents that insert did not create (patches, ids stored already): none
+     * for a batch of new postings. Whatever the interleaving with another instance writing the
      * same documents, each ends with the newest change either of them wrote.
      */
     async projectMany(writes: readonly ProjectionWrite[]) {
@@ -85,14 +86,20 @@ export function createMatchmakingStore(connection: mongoose.Connection): Matchma
       await Promise.all(
         [...byKind].map(async ([kind, list]) => {
           const created = list.flatMap((w) => (w.state ? [{ _id: w.id, ...w.state, at: w.at }] : []));
+          const stored = new Set<string>();
           if (created.length > 0) {
             try {
               await projected[kind].insertMany(created, { ordered: false });
             } catch (error) {
-              if (duplicateKeyIndexes(error) === undefined) throw error;
+              const refused = duplicateKeyIndexes(error);
+              if (refused === undefined) throw error;
+              for (const index of refused) stored.add(String(created[index]?._id));
             }
           }
-          await projected[kind].bulkWrite(list.map(projectionUpdate), { ordered: false });
+          // A document this insert created holds the batch's whole value already.
+          const updates = list.filter((w) => !w.state || stored.has(w.id));
+          if (updates.length > 0)
+            await projected[kind].bulkWrite(updates.map(projectionUpdate), { ordered: false });
         }),
       );
     },
