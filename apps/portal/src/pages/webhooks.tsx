@@ -420,18 +420,19 @@ export function WebhooksPage(_: { route: Route }) {
   useEffect(() => {
     if (loaded.data) setList(loaded.data.subscriptions ?? []);
   }, [loaded.data]);
+  // The secret is shown once, above the list: take the reader there from the form below, ready to copy.
+  useEffect(() => {
+    if (!secret) return;
+    const input = document.getElementById('webhook-secret') as HTMLInputElement | null;
+    input?.focus();
+    input?.scrollIntoView({ block: 'center' });
+  }, [secret]);
   const shown = list ?? [];
 
   return (
     <>
       <PageTitle>{t('webhooks.title')}</PageTitle>
       <p class="lead">{t('webhooks.intro')}</p>
-      <CreateForm
-        onCreated={(created, newSecret) => {
-          setList((l) => [created, ...(l ?? [])]);
-          setSecret({ id: created.id ?? '', secret: newSecret });
-        }}
-      />
       {secret ? (
         <div class="notice notice-ok secret-notice" role="status" data-testid="webhook-secret">
           <p>{t('webhooks.created')}</p>
@@ -467,6 +468,12 @@ export function WebhooksPage(_: { route: Route }) {
           ))}
         </ul>
       </section>
+      <CreateForm
+        onCreated={(created, newSecret) => {
+          setList((l) => [created, ...(l ?? [])]);
+          setSecret({ id: created.id ?? '', secret: newSecret });
+        }}
+      />
     </>
   );
 }
