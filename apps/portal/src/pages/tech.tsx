@@ -84,7 +84,7 @@ function OfferSummary({ offer, owner }: { offer: Offer; owner?: string | undefin
           {offer.anonymous || !offer.ownerEnterpriseId ? (
             t('tech.anonymous')
           ) : (
-            <a href={href(`/enterprise/${offer.ownerEnterpriseId}`)}>{owner ?? offer.ownerEnterpriseId}</a>
+            <a href={href(`/enterprise/${offer.ownerEnterpriseId}`)}>{owner ?? '…'}</a>
           )}
           {offer.ownerProvince ? ` · ${provinceName(offer.ownerProvince)}` : ''}
           {offer.ownerRegion ? ` · ${regionName(offer.ownerRegion, lang)}` : ''}
