@@ -30,6 +30,7 @@ const PAGES: readonly { name: string; path: (data: Seed) => string }[] = [
   { name: 'my-proposals', path: () => '/my/proposals' },
   { name: 'tech', path: () => '/tech' },
   { name: 'events', path: () => '/events' },
+  { name: 'webhooks', path: () => '/webhooks' },
   { name: 'register', path: () => '/register' },
   { name: 'signin', path: () => '/signin' },
   { name: 'not-found', path: () => '/nowhere' },
