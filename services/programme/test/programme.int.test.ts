@@ -22,6 +22,8 @@ import { startProgramme } from '../src/service';
 let infra: TestInfra;
 let service: Awaited<ReturnType<typeof startProgramme>>;
 let client: PromiseClient<typeof api.ProgrammeServiceService>;
+/** The service's clock: the wall clock unless a test sets a date (the report's periods). */
+let clockAt: Date | undefined;
 
 beforeAll(async () => {
   infra = await openTestInfra('programme');
@@ -38,6 +40,7 @@ beforeAll(async () => {
       RECONCILE_INTERVAL_MS: '3600000',
     }),
     infra.log,
+    { clock: () => clockAt ?? new Date() },
   );
   client = createGrpcClient(api.ProgrammeServiceService, `127.0.0.1:${service.grpcPort}`);
 });
@@ -394,5 +397,182 @@ describe('a scheme’s life over gRPC', () => {
         beneficiaries: 2,
       },
     ]);
+  });
+});
+
+describe('the province report', () => {
+  afterEach(() => {
+    clockAt = undefined;
+  });
+
+  it('counts a year’s schemes by line and status, money by source, beneficiaries, outcomes and sites treated, as of each period’s end', async () => {
+    const year = 2040;
+    const HP = '31'; // Hải Phòng
+    const centre = as(officer(HP));
+    clockAt = new Date(Date.UTC(year, 1, 10));
+    await client.setBudget({ year, source: PROVINCIAL, province: HP, total: vnd(1_000_000_000) }, centre);
+    await client.setBudget(
+      { year, source: NATIONAL, province: '', total: vnd(10_000_000_000) },
+      as(ministry),
+    );
+    const { site } = await client.registerSite(
+      {
+        name: 'CCN Tân Liên',
+        province: HP,
+        operator: 'Ban quản lý CCN',
+        areaHectares: 40,
+        occupancyPercent: 80,
+        tenantEnterpriseIds: [],
+        treatment: pb.TreatmentState.TREATMENT_STATE_NONE,
+      },
+      centre,
+    );
+    const siteId = site?.siteId as string;
+    // A cleaner-production scheme: 300m provincial + 400m counterpart + 100m from a sponsor.
+    const cleaner = await appraised('ent-hp-1', year, funding(300_000_000, 400_000_000, 100_000_000), {
+      province: HP,
+    });
+    // A cluster-site wastewater scheme on national money: 2,000m state + 1,200m counterpart + 500m sponsor.
+    const wastewater = await appraised(
+      'ent-hp-2',
+      year,
+      funding(2_000_000_000, 1_200_000_000, 500_000_000, NATIONAL),
+      {
+        province: HP,
+        line: L.SUPPORT_LINE_CLUSTER_SITE_INFRASTRUCTURE,
+        beneficiaryKind: registryV1.EnterpriseKind.ENTERPRISE_KIND_ENTERPRISE,
+        siteId,
+        pollutionTreatment: true,
+      },
+    );
+    await proposed('ent-hp-3', year, funding(100_000_000, 100_000_000, 0), { province: HP }); // only proposed
+    const refused = await proposed('ent-hp-4', year, funding(100_000_000, 100_000_000, 0), { province: HP });
+    await client.rejectScheme({ schemeId: refused.schemeId, reason: 'Trùng nội dung' }, centre);
+    await client.approveScheme({ schemeId: cleaner }, centre);
+    await client.approveScheme({ schemeId: wastewater }, as(ministry));
+
+    const pledge = async (schemeId: string, amount: number) => {
+      const made = await client.makePledge(
+        {
+          sponsorId: `sp-${amount}`,
+          sponsorName: 'Quỹ Môi trường Xanh',
+          sponsorKind: pb.SponsorKind.SPONSOR_KIND_DOMESTIC_ORGANISATION,
+          targetSchemeId: schemeId,
+          targetLine: 0,
+          targetProvince: '',
+          amount: vnd(amount),
+        },
+        as(ministry),
+      );
+      const pledgeId = made.pledge?.pledgeId as string;
+      await client.matchPledge({ pledgeId, schemeId }, centre);
+      await client.receivePledge({ pledgeId }, centre);
+    };
+    const carry = async (
+      schemeId: string,
+      state: number,
+      counterpart: number,
+      sponsor: number,
+      outcomes: pb.Outcomes,
+    ) => {
+      await pledge(schemeId, sponsor);
+      await client.contractScheme({ schemeId, contractNumber: `HĐ-${schemeId.slice(-4)}` }, centre);
+      await client.recordMilestone(
+        { schemeId, milestoneId: 'm1', title: 'Nghiệm thu kỹ thuật', evidence: ['bb.pdf'] },
+        centre,
+      );
+      await client.recordDisbursement(
+        { schemeId, source: 'state', amount: vnd(state), reference: `S-${schemeId}` },
+        centre,
+      );
+      await client.recordDisbursement(
+        { schemeId, source: 'counterpart', amount: vnd(counterpart), reference: `C-${schemeId}` },
+        centre,
+      );
+      await client.acceptScheme({ schemeId, outcomes }, centre);
+    };
+    const cleanerOutcomes = {
+      jobs: 8,
+      output: vnd(2_500_000_000),
+      energySavedKwh: 40_000,
+      emissionsCutTonnesCo2e: 22.5,
+      firmsReached: 1,
+    };
+    const siteOutcomes = {
+      jobs: 0,
+      output: vnd(0),
+      energySavedKwh: 0,
+      emissionsCutTonnesCo2e: 150,
+      firmsReached: 26,
+    };
+    clockAt = new Date(Date.UTC(year, 4, 20)); // May: the cleaner-production scheme is accepted
+    await carry(cleaner, 300_000_000, 400_000_000, 100_000_000, cleanerOutcomes);
+    clockAt = new Date(Date.UTC(year, 8, 15)); // September: the wastewater scheme is accepted
+    await carry(wastewater, 2_000_000_000, 1_200_000_000, 500_000_000, siteOutcomes);
+    await waitFor(
+      async () =>
+        (await client.getSite({ siteId }, centre)).site?.treatment ===
+        pb.TreatmentState.TREATMENT_STATE_OPERATING,
+      { timeoutMs: 30_000, what: 'the site operating' },
+    );
+
+    // Figures computed here from the amounts above, not by the service's code.
+    const cost = 800_000_000 + 3_700_000_000;
+    const nonState = 400_000_000 + 100_000_000 + 1_200_000_000 + 500_000_000;
+    const annual = (await client.getProvinceReport({ year, province: HP, period: 2 }, as(analyst))).report;
+    expect(annual?.committed).toEqual({
+      cost: vnd(cost),
+      stateNational: vnd(2_000_000_000),
+      stateProvincial: vnd(300_000_000),
+      counterpart: vnd(1_600_000_000),
+      sponsor: vnd(600_000_000),
+      nonStateShareBasisPoints: Math.floor((nonState * 10_000) / cost), // 4888: 48.88 % non-state
+    });
+    expect(annual?.paid).toEqual({
+      state: vnd(2_300_000_000),
+      counterpart: vnd(1_600_000_000),
+      sponsorReceived: vnd(600_000_000),
+    });
+    expect(annual).toMatchObject({ beneficiaries: 2, schemesAccepted: 2, sitesTreated: 1 });
+    expect(annual?.outcomes).toEqual({
+      jobs: 8,
+      output: vnd(2_500_000_000),
+      energySavedKwh: 40_000,
+      emissionsCutTonnesCo2e: 172.5,
+      firmsReached: 27,
+    });
+    const S = pb.SchemeStatus;
+    expect(annual?.schemesByLineAndStatus).toEqual([
+      { line: L.SUPPORT_LINE_CLEANER_PRODUCTION, status: S.SCHEME_STATUS_ACCEPTED, schemes: 1 },
+      { line: L.SUPPORT_LINE_CLEANER_PRODUCTION, status: S.SCHEME_STATUS_PROPOSED, schemes: 1 },
+      { line: L.SUPPORT_LINE_CLEANER_PRODUCTION, status: S.SCHEME_STATUS_REJECTED, schemes: 1 },
+      { line: L.SUPPORT_LINE_CLUSTER_SITE_INFRASTRUCTURE, status: S.SCHEME_STATUS_ACCEPTED, schemes: 1 },
+    ]);
+
+    // At 30 June the wastewater scheme was approved but not yet contracted, paid or accepted.
+    const half = (await client.getProvinceReport({ year, province: HP, period: 1 }, centre)).report;
+    expect(half?.paid).toEqual({
+      state: vnd(300_000_000),
+      counterpart: vnd(400_000_000),
+      sponsorReceived: vnd(100_000_000),
+    });
+    expect(half).toMatchObject({ schemesAccepted: 1, sitesTreated: 0, beneficiaries: 2 });
+    expect(half?.schemesByLineAndStatus).toContainEqual({
+      line: L.SUPPORT_LINE_CLUSTER_SITE_INFRASTRUCTURE,
+      status: S.SCHEME_STATUS_APPROVED,
+      schemes: 1,
+    });
+
+    // Another province's centre and an establishment do not read it.
+    await expect(
+      client.getProvinceReport({ year, province: HP, period: 2 }, as(officer(BN))),
+    ).rejects.toMatchObject({
+      kind: 'PERMISSION_DENIED',
+    });
+    await expect(
+      client.getProvinceReport({ year, province: HP, period: 2 }, as(firm('ent-hp-1'))),
+    ).rejects.toMatchObject({
+      kind: 'PERMISSION_DENIED',
+    });
   });
 });

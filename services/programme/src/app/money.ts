@@ -190,7 +190,7 @@ export function makeMoneyUseCases(ctx: UseCaseContext, schemes: SchemeUseCases) 
                   next: {
                     ...s,
                     pledges: s.pledges.map((p) =>
-                      p.pledgeId === pledgeId ? { ...p, status: 'received' as const } : p,
+                      p.pledgeId === pledgeId ? { ...p, status: 'received' as const, receivedAt: now } : p,
                     ),
                     updatedAt: now,
                   },

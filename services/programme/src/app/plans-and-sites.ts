@@ -3,6 +3,7 @@ import type { OutboxEntry } from '@lienket/eventbus';
 import { type ProgrammeActor, requireProvinceOrMinistry, requireSignedIn } from '../domain/actor';
 import type { ClusterSite, Plan, PlanTarget, TreatmentState } from '../domain/model';
 import { planIdOf, planProgress, setPlan } from '../domain/plan';
+import { provinceReport, type ReportPeriod, requireReportReader } from '../domain/report';
 import {
   changeTreatment,
   registerSite,
@@ -119,6 +120,14 @@ export function makePlanAndSiteUseCases(ctx: UseCaseContext) {
         },
         store.saveSite,
       ),
+
+    /** The province's (or national) report of a plan year's schemes, as they stood at the period's end. */
+    async provinceReport(actor: ProgrammeActor, year: number, province: string, period: ReportPeriod) {
+      const code = province.trim();
+      requireReportReader(actor, code);
+      const [schemes, sites] = await Promise.all([store.schemesOfYear(year, code), store.sitesOf(code)]);
+      return provinceReport(year, code, period, schemes, sites);
+    },
 
     async getSite(actor: ProgrammeActor, id: string) {
       requireSignedIn(actor);

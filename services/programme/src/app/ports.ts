@@ -89,5 +89,7 @@ export interface ProgrammeStore {
     page: PageRequest,
   ): Promise<AggregatePage<ClusterSite>>;
   findSites(ids: readonly string[]): Promise<ClusterSite[]>;
+  /** Every site of a province, or of all provinces when empty (reports). */
+  sitesOf(province: string): Promise<ClusterSite[]>;
   saveSites(items: { site: ClusterSite; expectedVersion: number; events: OutboxEntry[] }[]): Promise<number>;
 }

@@ -1,4 +1,10 @@
-import { enumCodec, type programmeEventsV1 as ev, programmeV1 as pb, registryV1 } from '@lienket/contracts';
+import {
+  enumCodec,
+  type programmeEventsV1 as ev,
+  programmeV1 as pb,
+  programmeServiceV1,
+  registryV1,
+} from '@lienket/contracts';
 import type {
   Budget,
   ClusterSite,
@@ -17,7 +23,9 @@ import type {
   TreatmentState,
 } from '../domain/model';
 import type { LineProgress } from '../domain/plan';
+import type { ProvinceReport, ReportPeriod } from '../domain/report';
 
+export const reportPeriod = enumCodec<ReportPeriod>(programmeServiceV1.ReportPeriod, 'REPORT_PERIOD');
 export const supportLine = enumCodec<SupportLine>(pb.SupportLine, 'SUPPORT_LINE');
 export const fundingSource = enumCodec<FundingSource>(pb.FundingSource, 'FUNDING_SOURCE');
 export const schemeStatus = enumCodec<Exclude<SchemeStatus, 'approving'>>(pb.SchemeStatus, 'SCHEME_STATUS');
@@ -201,4 +209,39 @@ export const siteToProto = (s: ClusterSite): pb.ClusterSite => ({
     note: h.note,
   })),
   updatedAt: s.updatedAt,
+});
+
+export const reportToProto = (r: ProvinceReport): programmeServiceV1.ProvinceReport => ({
+  year: r.year,
+  province: r.province,
+  period: reportPeriod.toProto(r.period),
+  asOf: r.asOf,
+  schemesByLineAndStatus: r.schemesByLineAndStatus.map((c) => ({
+    line: supportLine.toProto(c.line),
+    status: visibleStatus(c.status),
+    schemes: c.schemes,
+  })),
+  committed: {
+    cost: money(r.committed.costVnd),
+    stateNational: money(r.committed.stateNationalVnd),
+    stateProvincial: money(r.committed.stateProvincialVnd),
+    counterpart: money(r.committed.counterpartVnd),
+    sponsor: money(r.committed.sponsorVnd),
+    nonStateShareBasisPoints: r.committed.nonStateShareBasisPoints,
+  },
+  paid: {
+    state: money(r.paid.stateVnd),
+    counterpart: money(r.paid.counterpartVnd),
+    sponsorReceived: money(r.paid.sponsorReceivedVnd),
+  },
+  beneficiaries: r.beneficiaries,
+  outcomes: {
+    jobs: r.outcomes.jobs,
+    output: money(r.outcomes.outputVnd),
+    energySavedKwh: r.outcomes.energySavedKwh,
+    emissionsCutTonnesCo2e: r.outcomes.emissionsCutTonnesCo2e,
+    firmsReached: r.outcomes.firmsReached,
+  },
+  schemesAccepted: r.outcomes.schemesAccepted,
+  sitesTreated: r.sitesTreated,
 });

@@ -127,6 +127,7 @@ export interface MatchedPledge {
   sponsorKind: SponsorKind;
   amountVnd: number;
   status: 'pledged' | 'received';
+  receivedAt: Date | null;
 }
 
 export interface SchemeTransition {

@@ -152,6 +152,7 @@ export function matchPledge(
           sponsorKind: pledge.sponsorKind,
           amountVnd: pledge.amountVnd,
           status: pledge.status === 'received' ? 'received' : 'pledged',
+          receivedAt: pledge.status === 'received' ? pledge.updatedAt : null,
         },
       ],
       updatedAt: now,
@@ -175,7 +176,7 @@ export function receivePledge(actor: ProgrammeActor, pledge: Pledge, scheme: Sch
     scheme: scheme && {
       ...scheme,
       pledges: scheme.pledges.map((p) =>
-        p.pledgeId === pledge.id ? { ...p, status: 'received' as const } : p,
+        p.pledgeId === pledge.id ? { ...p, status: 'received' as const, receivedAt: now } : p,
       ),
       updatedAt: now,
     },

@@ -6,6 +6,7 @@ import type { FundingMix, Scheme, SupportLineRule } from './model';
 import { supportLines } from './model';
 import { planProgress, setPlan } from './plan';
 import { makePledge, matchPledge, receivePledge } from './pledge';
+import { provinceReport, requireReportReader } from './report';
 import {
   acceptScheme,
   appraiseScheme,
@@ -63,7 +64,7 @@ const cleanerProduction = (over: Partial<ProposalInput> = {}): ProposalInput => 
   ...over,
 });
 
-const propose = (input = cleanerProduction(), actor = firm) =>
+const propose = (input = cleanerProduction(), actor: ProgrammeActor = firm) =>
   proposeScheme(actor, input, ruleFor(input), 's-1', now);
 
 function errorOf(run: () => unknown): AppError {
@@ -652,5 +653,60 @@ describe('industrial cluster sites', () => {
       changeTreatment(next as never, 'operating', { by: 'u', schemeId: 's-9', note: 'again' }, now),
     ).toBeUndefined();
     expect(treatmentAfterAcceptance({ ...scheme, pollutionTreatment: false })).toBeUndefined();
+  });
+});
+
+describe('the province report', () => {
+  const at = (iso: string) => new Date(iso);
+  const settledIn = (id: string, province: string, months: [string, string]): Scheme => ({
+    ...propose(),
+    id,
+    province,
+    beneficiaryId: `ent-${id}`,
+    status: 'accepted',
+    history: [
+      { status: 'proposed', by: 'u', at: at(`2026-${months[0]}-01T00:00:00Z`) },
+      { status: 'approved', by: 'u', at: at(`2026-${months[0]}-10T00:00:00Z`) },
+      { status: 'accepted', by: 'u', at: at(`2026-${months[1]}-01T00:00:00Z`) },
+    ],
+    disbursements: [
+      {
+        id: 'd',
+        source: 'state',
+        amountVnd: 400_000_000,
+        reference: 'r',
+        recordedBy: 'u',
+        recordedAt: at(`2026-${months[1]}-01T00:00:00Z`),
+      },
+    ],
+    outcomes: { jobs: 3, outputVnd: 10, energySavedKwh: 5, emissionsCutTonnesCo2e: 1.5, firmsReached: 1 },
+  });
+
+  it('reads each scheme as it stood at the period’s end', () => {
+    const early = settledIn('a', BN, ['02', '05']);
+    const late = settledIn('b', BN, ['03', '10']);
+    const elsewhere = settledIn('c', HN, ['02', '05']);
+    const half = provinceReport(2026, BN, 'first_half', [early, late, elsewhere], []);
+    expect(half.schemesByLineAndStatus).toEqual([
+      { line: 'cleaner_production', status: 'accepted', schemes: 1 },
+      { line: 'cleaner_production', status: 'approved', schemes: 1 },
+    ]);
+    expect(half.paid.stateVnd).toBe(400_000_000);
+    expect(half.outcomes).toMatchObject({ schemesAccepted: 1, jobs: 3 });
+    const year = provinceReport(2026, BN, 'year', [early, late, elsewhere], []);
+    expect(year.committed).toMatchObject({
+      costVnd: 2_000_000_000,
+      stateProvincialVnd: 800_000_000,
+      nonStateShareBasisPoints: 6000,
+    });
+    expect(year.outcomes).toMatchObject({ schemesAccepted: 2, jobs: 6, emissionsCutTonnesCo2e: 3 });
+    expect(provinceReport(2026, '', 'year', [early, late, elsewhere], []).beneficiaries).toBe(3);
+  });
+
+  it('is read by the province’s centre, the ministry and analysts only', () => {
+    expect(() => requireReportReader(centreBN, BN)).not.toThrow();
+    expect(() => requireReportReader(analyst, '')).not.toThrow();
+    expect(errorOf(() => requireReportReader(centreBN, '')).kind).toBe('PERMISSION_DENIED');
+    expect(errorOf(() => requireReportReader(firm, BN)).kind).toBe('PERMISSION_DENIED');
   });
 });

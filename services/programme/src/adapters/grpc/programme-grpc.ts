@@ -18,6 +18,8 @@ import {
   planToProto,
   pledgeToProto,
   progressToProto,
+  reportPeriod,
+  reportToProto,
   ruleToProto,
   schemeStatus,
   schemeToProto,
@@ -243,6 +245,12 @@ export function makeProgrammeGrpc({
     },
     async getSite(request, { metadata }) {
       return { site: siteToProto(await p.getSite(who(metadata), request.siteId)) };
+    },
+    async getProvinceReport(request, { metadata }) {
+      const period = reportPeriod.fromProto(request.period) ?? 'year';
+      return {
+        report: reportToProto(await p.provinceReport(who(metadata), request.year, request.province, period)),
+      };
     },
     async listSites(request, { metadata }) {
       const result = await p.listSites(

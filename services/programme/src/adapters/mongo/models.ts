@@ -109,6 +109,7 @@ export const schemeSchema = new Schema(
           sponsorKind: { type: String, enum: sponsorKinds },
           amountVnd: Number,
           status: { type: String, enum: ['pledged', 'received'] },
+          receivedAt: nullable(Date),
         },
         subSchemaOptions,
       ),

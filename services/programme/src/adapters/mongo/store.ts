@@ -129,6 +129,7 @@ export function createMongoProgrammeStore(connection: mongoose.Connection): Prog
       return sites.page(and.length > 0 ? { $and: and } : {}, page);
     },
     findSites: (ids) => sites.findByIds(ids),
+    sitesOf: (province) => sites.findMany(province ? { province } : {}),
     saveSites: (items) =>
       sites.saveMany(
         items.map(({ site, expectedVersion, events }) => ({ value: site, expectedVersion, events })),
