@@ -4,6 +4,8 @@ import { insightsConfigSchema } from '../../insights/src/config';
 import { startInsights } from '../../insights/src/service';
 import { matchmakingConfigSchema } from '../../matchmaking/src/config';
 import { startMatchmaking } from '../../matchmaking/src/service';
+import { programmeConfigSchema } from '../../programme/src/config';
+import { startProgramme } from '../../programme/src/service';
 import { registryConfigSchema } from '../../registry/src/config';
 import { startRegistry } from '../../registry/src/service';
 import { techTransferConfigSchema } from '../../techtransfer/src/config';
@@ -49,6 +51,10 @@ export async function startPlatform(label: string, gatewayOverrides: Record<stri
     parseConfig(insightsConfigSchema, { ...shared, MONGO_DB: infra.databaseFor('insights') }),
     infra.log,
   );
+  const programme = await startProgramme(
+    parseConfig(programmeConfigSchema, { ...shared, MONGO_DB: infra.databaseFor('programme') }),
+    infra.log,
+  );
   const gateway = await startGateway(
     parseConfig(gatewayConfigSchema, {
       ...shared,
@@ -58,6 +64,7 @@ export async function startPlatform(label: string, gatewayOverrides: Record<stri
       MATCHMAKING_ADDR: `127.0.0.1:${matchmaking.grpcPort}`,
       TECHTRANSFER_ADDR: `127.0.0.1:${techtransfer.grpcPort}`,
       INSIGHTS_ADDR: `127.0.0.1:${insights.grpcPort}`,
+      PROGRAMME_ADDR: `127.0.0.1:${programme.grpcPort}`,
       AUTH_DEV_SECRET: DEV_SECRET,
       RATE_LIMIT_PER_MINUTE: '100000',
       // Generous: a shared 2-core machine under load must not turn slow answers into 504s.
@@ -74,10 +81,12 @@ export async function startPlatform(label: string, gatewayOverrides: Record<stri
     matchmaking,
     techtransfer,
     insights,
+    programme,
     gateway,
     url: gateway.url,
     async stop() {
       await gateway.stop();
+      await programme.stop();
       await insights.stop();
       await techtransfer.stop();
       await matchmaking.stop();
