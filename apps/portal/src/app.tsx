@@ -60,6 +60,18 @@ const TechPage = lazyPage(() => import('./pages/tech').then((m) => m.TechPage));
 const EventsPage = lazyPage(() => import('./pages/events').then((m) => m.EventsPage));
 const FirmsPage = lazyPage(() => import('./pages/firms').then((m) => m.FirmsPage));
 const WebhooksPage = lazyPage(() => import('./pages/webhooks').then((m) => m.WebhooksPage));
+const ProgrammeSchemesPage = lazyPage(() =>
+  import('./pages/programme-schemes').then((m) => m.ProgrammeSchemesPage),
+);
+const ProgrammeProposePage = lazyPage(() =>
+  import('./pages/programme-propose').then((m) => m.ProgrammeProposePage),
+);
+const ProgrammeSchemePage = lazyPage(() =>
+  import('./pages/programme-scheme').then((m) => m.ProgrammeSchemePage),
+);
+const ProgrammeSitesPage = lazyPage(() =>
+  import('./pages/programme-sites').then((m) => m.ProgrammeSitesPage),
+);
 
 interface NavItem {
   path: string;
@@ -74,6 +86,7 @@ const NAV: readonly NavItem[] = [
   { path: '/my/postings', label: 'nav.myPostings', roles: ['enterprise'] },
   { path: '/my/proposals', label: 'nav.proposals', roles: ['enterprise', 'province', 'admin'] },
   { path: '/tech', label: 'nav.tech' },
+  { path: '/programme', label: 'nav.programme', roles: ['enterprise', 'province', 'admin'] },
   { path: '/events', label: 'nav.events', roles: ['enterprise', 'province', 'analyst', 'admin'] },
   { path: '/webhooks', label: 'nav.webhooks', roles: ['province', 'analyst', 'admin'] },
 ];
@@ -93,6 +106,13 @@ function pageFor(route: Route): { Page: PageComponent; roles?: readonly Role[] }
       return undefined;
     case 'tech':
       return { Page: TechPage };
+    case 'programme':
+      if (second === 'propose') return { Page: ProgrammeProposePage, roles: ['enterprise'] };
+      if (second === 'scheme')
+        return { Page: ProgrammeSchemePage, roles: ['enterprise', 'province', 'admin'] };
+      if (second === 'sites')
+        return { Page: ProgrammeSitesPage, roles: ['enterprise', 'province', 'analyst', 'admin'] };
+      return { Page: ProgrammeSchemesPage, roles: ['enterprise', 'province', 'admin'] };
     case 'events':
       return { Page: EventsPage, roles: ['enterprise', 'province', 'analyst', 'admin'] };
     case 'firms':
