@@ -17,6 +17,7 @@ import {
 import { grpcHealth, listGrpcServices, openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import type { KafkaMessage } from 'kafkajs';
 import { programmeConfigSchema } from '../src/config';
+import { claimApproval } from '../src/domain/scheme';
 import { startProgramme } from '../src/service';
 
 let infra: TestInfra;
@@ -205,6 +206,45 @@ describe('budgets under concurrent approvals', () => {
     const after = (await client.getBudget({ year, source: PROVINCIAL, province: BN }, as(officer(BN))))
       .budget;
     expect(after).toMatchObject({ available: vnd(share), committed: vnd(6 * share) });
+  });
+
+  it('finishes approvals a crash left claimed: completed with their reservation, reserved now if it fits, else reverted', async () => {
+    const year = 2037;
+    await client.setBudget(
+      { year, source: PROVINCIAL, province: BN, total: vnd(600_000_000) },
+      as(officer(BN)),
+    );
+    const [held, fits, noRoom] = [
+      await appraised('ent-crash-1', year, funding(300_000_000, 350_000_000, 0)),
+      await appraised('ent-crash-2', year, funding(300_000_000, 350_000_000, 0)),
+      await appraised('ent-crash-3', year, funding(300_000_000, 350_000_000, 0)),
+    ];
+    const centre = service.programme.actorOf(officer(BN));
+    // What a process that stopped after the claim (and, for the first, after the reservation) left behind.
+    for (const id of [held, fits, noRoom]) {
+      const current = (await service.store.findScheme(id)) as NonNullable<
+        Awaited<ReturnType<typeof service.store.findScheme>>
+      >;
+      const rule = await service.programme.ruleFor(year, 'provincial', 'cleaner_production');
+      const claimed = claimApproval(centre, current, rule, new Date());
+      expect(
+        await service.store.saveScheme({ ...claimed, version: current.version + 1 }, current.version, []),
+      ).toBe(true);
+      if (id === held)
+        expect(await service.store.reserveBudget(claimed.budgetId, id, 300_000_000, [])).toBe('reserved');
+    }
+    clockAt = new Date(Date.now() + 120_000); // past APPROVAL_CLAIM_TIMEOUT_MS
+    expect(await service.programme.reconcileApprovals()).toBeGreaterThanOrEqual(3);
+    clockAt = undefined;
+    const statuses = await Promise.all(
+      [held, fits, noRoom].map(async (id) => (await service.store.findScheme(id))?.status),
+    );
+    // The order the job takes them in decides which of the last two gets the remaining 300m.
+    expect(statuses[0]).toBe('approved');
+    expect([...statuses.slice(1)].sort()).toEqual(['appraised', 'approved']);
+    const budget = await service.store.findBudget(`${year}:provincial:${BN}`);
+    expect(budget).toMatchObject({ availableVnd: 0, committedVnd: 600_000_000 });
+    expect(budget?.reservedSchemeIds).toHaveLength(2);
   });
 
   it('lets only the ministry approve national money, and a centre only its own province', async () => {
