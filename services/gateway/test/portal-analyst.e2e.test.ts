@@ -331,6 +331,10 @@ describe.each([DESKTOP, PHONE])('at $name width ($lang)', (width) => {
 
       const before = await page.locator('li.event').count();
       expect(before).toBeGreaterThan(1);
+      // On a phone the filters are folded away below their heading, so the events come first.
+      const filters = page.locator('details.event-filter-fields');
+      expect((await filters.getAttribute('open')) !== null).toBe(width.name === 'desktop');
+      if (width.name === 'phone') await filters.locator('summary').click();
       await page
         .locator('form[aria-labelledby="events-filters"] select')
         .first()

@@ -164,6 +164,8 @@ export function EventsPage(_: { route: Route }) {
   const [status, setStatus] = useState<Status>('connecting');
   const [error, setError] = useState<unknown>();
   const lastId = useRef<string | undefined>(undefined);
+  const [filtersOpen, setFiltersOpen] = useState(() => window.matchMedia('(min-width: 48rem)').matches);
+  const chosen = Object.values(filter).filter(Boolean).length;
   // Replays start an hour before the page opened: a new filter shows what matched it since then too.
   const since = useRef(new Date(Date.now() - REPLAY_MS).toISOString());
   const mentions = events.map((event) => ({ event, firms: firmsIn(event.data) }));
@@ -243,81 +245,93 @@ export function EventsPage(_: { route: Route }) {
           setFilter(next);
         }}
       >
-        <h2 id="events-filters">{t('events.filters')}</h2>
-        <div class="field-row">
-          <Field label={t('events.type')}>
-            {({ id }) => (
-              <select
-                id={id}
-                value={draft.type}
-                onChange={(e) => setDraft({ ...draft, type: e.currentTarget.value })}
-              >
-                <option value="">{t('events.typeAll')}</option>
-                {CONTEXTS.map(([prefix, label]) => (
-                  <optgroup key={prefix} label={t(label)}>
-                    <option value={prefix}>{t('events.typeAllOf', { group: t(label) })}</option>
-                    {eventGroups
-                      .filter((g) => g.prefix.startsWith(prefix))
-                      .flatMap((g) => [
-                        <option key={g.prefix} value={g.prefix}>
-                          {g[lang]}
-                        </option>,
-                        ...g.types.map((type) => (
-                          <option key={type.type} value={type.type}>
-                            {`\u00a0\u00a0${type[lang]}`}
-                          </option>
-                        )),
-                      ])}
-                  </optgroup>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('events.province')}>
-            {({ id }) => (
-              <select
-                id={id}
-                value={draft.province}
-                onChange={(e) => setDraft({ ...draft, province: e.currentTarget.value })}
-              >
-                <option value="">{t('events.any')}</option>
-                {provinces.map((p) => (
-                  <option key={p.code} value={p.code}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('events.region')}>
-            {({ id }) => (
-              <select
-                id={id}
-                value={draft.region}
-                onChange={(e) => setDraft({ ...draft, region: e.currentTarget.value })}
-              >
-                <option value="">{t('events.any')}</option>
-                {regions.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {regionName(r.code, lang)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('events.sector')}>
-            {({ id }) => (
-              <input
-                id={id}
-                inputMode="numeric"
-                pattern="[0-9]{2,8}"
-                maxLength={8}
-                value={draft.sector}
-                onInput={(e) => setDraft({ ...draft, sector: e.currentTarget.value })}
-              />
-            )}
-          </Field>
-        </div>
+        {/* On a phone the filters fold away, so the events come first. */}
+        <details
+          class="event-filter-fields"
+          open={filtersOpen}
+          onToggle={(e) => setFiltersOpen(e.currentTarget.open)}
+        >
+          <summary>
+            <h2 id="events-filters">
+              {t('events.filters')}
+              {chosen > 0 ? ` (${chosen})` : ''}
+            </h2>
+          </summary>
+          <div class="field-row">
+            <Field label={t('events.type')}>
+              {({ id }) => (
+                <select
+                  id={id}
+                  value={draft.type}
+                  onChange={(e) => setDraft({ ...draft, type: e.currentTarget.value })}
+                >
+                  <option value="">{t('events.typeAll')}</option>
+                  {CONTEXTS.map(([prefix, label]) => (
+                    <optgroup key={prefix} label={t(label)}>
+                      <option value={prefix}>{t('events.typeAllOf', { group: t(label) })}</option>
+                      {eventGroups
+                        .filter((g) => g.prefix.startsWith(prefix))
+                        .flatMap((g) => [
+                          <option key={g.prefix} value={g.prefix}>
+                            {g[lang]}
+                          </option>,
+                          ...g.types.map((type) => (
+                            <option key={type.type} value={type.type}>
+                              {`\u00a0\u00a0${type[lang]}`}
+                            </option>
+                          )),
+                        ])}
+                    </optgroup>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t('events.province')}>
+              {({ id }) => (
+                <select
+                  id={id}
+                  value={draft.province}
+                  onChange={(e) => setDraft({ ...draft, province: e.currentTarget.value })}
+                >
+                  <option value="">{t('events.any')}</option>
+                  {provinces.map((p) => (
+                    <option key={p.code} value={p.code}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t('events.region')}>
+              {({ id }) => (
+                <select
+                  id={id}
+                  value={draft.region}
+                  onChange={(e) => setDraft({ ...draft, region: e.currentTarget.value })}
+                >
+                  <option value="">{t('events.any')}</option>
+                  {regions.map((r) => (
+                    <option key={r.code} value={r.code}>
+                      {regionName(r.code, lang)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t('events.sector')}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  inputMode="numeric"
+                  pattern="[0-9]{2,8}"
+                  maxLength={8}
+                  value={draft.sector}
+                  onInput={(e) => setDraft({ ...draft, sector: e.currentTarget.value })}
+                />
+              )}
+            </Field>
+          </div>
+        </details>
         <div class="actions">
           <button type="submit" class="button button-primary">
             {t('events.apply')}
