@@ -330,6 +330,7 @@ async function topicsAsCreated(topics: readonly string[], partitions: number, re
     fetchTopicMetadata: async ({ topics: names }: { topics: string[] }) => ({
       topics: names.map((name) => ({ name, partitions: [{ partitionId: 0, leader: 1 }] })),
     }),
+    fetchTopicOffsets: async () => [{ partition: 0, offset: '0', high: '0', low: '0' }],
   };
   await ensureTopics({ admin: () => admin } as unknown as Kafka, topics, { partitions, replicationFactor });
   return created;
