@@ -1,10 +1,10 @@
 import type { Schemas } from '@lienket/api-client';
 import { canonicalUnit } from '@lienket/reference';
 import type { InputHTMLAttributes } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { CodePicker } from '../components/code-picker';
 import { PostingCard } from '../components/posting-card';
-import { ErrorNotice, Field, Loading, Notice, PageTitle } from '../components/ui';
+import { ErrorNotice, Field, Loading, PageTitle } from '../components/ui';
 import { VerificationNotice } from '../components/verification-notice';
 import { answer, client, fieldErrors, problemMessage } from '../lib/api';
 import { useAuth } from '../lib/auth';
@@ -430,6 +430,12 @@ export function MyPostingsPage(_: { route: Route }) {
   const enterpriseId = session?.enterpriseId ?? '';
   const [message, setMessage] = useState<string>();
   const [showClosed, setShowClosed] = useState(false);
+  // After posting, the confirmation takes focus: on a phone the form's end is a screen below it.
+  const [posted, setPosted] = useState(0);
+  const confirmation = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (posted) confirmation.current?.focus();
+  }, [posted]);
   const loaded = useLoad(
     async (signal) => {
       const query = { enterprise_id: enterpriseId, include_closed: showClosed || undefined, page_size: 100 };
@@ -463,9 +469,19 @@ export function MyPostingsPage(_: { route: Route }) {
     <>
       <PageTitle>{t('my.title')}</PageTitle>
       <VerificationNotice />
-      {message && <Notice kind="ok">{message}</Notice>}
+      {message && (
+        <p class="notice notice-ok" role="status" tabIndex={-1} ref={confirmation}>
+          {message}
+        </p>
+      )}
       <div class="two-columns">
-        <PostingForm enterpriseId={enterpriseId} onPosted={(title) => done(t('my.posted', { title }))} />
+        <PostingForm
+          enterpriseId={enterpriseId}
+          onPosted={(title) => {
+            done(t('my.posted', { title }));
+            setPosted((n) => n + 1);
+          }}
+        />
         <section aria-labelledby="my-list">
           <h2 id="my-list">{t('my.list')}</h2>
           <label class="check">
