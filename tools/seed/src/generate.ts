@@ -4,11 +4,13 @@
 import type { GenerateOptions, PlannedEnterprise, SeedPlan } from './plan/bodies';
 import { decideLeadFirms, decideVerification, draftEnterprises, planClusters } from './plan/enterprises';
 import { planCapabilities, planNeeds } from './plan/postings';
+import { planProgramme } from './plan/programme';
 import { planOffers, planTechTransfer } from './plan/technology';
 import { Rng } from './prng';
 
 export * from './plan/bodies';
 export { groupCounts } from './plan/enterprises';
+export type { PlannedScheme, ProgrammePlan, SchemeTarget } from './plan/programme';
 export { formatVi, nice } from './plan/shared';
 
 /** The whole data set for a size and a seed: the same inputs always give the same plan. */
@@ -38,5 +40,16 @@ export function generate(options: GenerateOptions): SeedPlan {
     leadFirm: d.leadFirm,
     body: d.body,
   }));
-  return { seed, now: now.toISOString(), enterprises, capabilities, needs, clusters, offers, ...tech };
+  const programme = planProgramme(root, enterprises, now);
+  return {
+    seed,
+    now: now.toISOString(),
+    enterprises,
+    capabilities,
+    needs,
+    clusters,
+    offers,
+    ...tech,
+    programme,
+  };
 }

@@ -3,6 +3,7 @@ import { generate, type SeedPlan } from './generate';
 import { EventPacer } from './pacer';
 import { seedCofunding } from './phases/cofunding';
 import { countPlatform } from './phases/counting';
+import { programmeCalls, seedProgramme } from './phases/programme';
 import { answerProposals } from './phases/proposals';
 import { seedRegistry } from './phases/registry';
 import { seedTechnology } from './phases/technology';
@@ -90,6 +91,16 @@ export interface SeedSummary {
   agreements: number;
   programmes: number;
   cofunding: { applied: number; approved: number; disbursed: number };
+  /** The promotion programme: budgets and plans set, sites registered, schemes proposed by the state they reached. */
+  programme: {
+    budgets: number;
+    plans: number;
+    sites: number;
+    pledges: number;
+    schemes: number;
+    schemesExisting: number;
+    byStatus: Record<string, number>;
+  };
   /** What the platform holds afterwards, all runs together. */
   platform: {
     enterprises: number;
@@ -129,6 +140,7 @@ export function plannedCalls(plan: SeedPlan): number {
     interestCalls +
     plan.programmes.length +
     applicationCalls +
+    programmeCalls(plan) +
     1 +
     buyers +
     proposalActions +
@@ -159,6 +171,7 @@ function emptySummary(seed: string, requested: number): SeedSummary {
     agreements: 0,
     programmes: 0,
     cofunding: { applied: 0, approved: 0, disbursed: 0 },
+    programme: { budgets: 0, plans: 0, sites: 0, pledges: 0, schemes: 0, schemesExisting: 0, byStatus: {} },
     platform: { enterprises: 0, provinces: 0, proposals: 0, established: 0, offers: 0 },
     failures: 0,
     errors: [],
@@ -221,6 +234,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedSummary> {
     const registry = await seedRegistry(run);
     const { agreements } = await seedTechnology(run);
     await seedCofunding(run, agreements);
+    await seedProgramme(run);
     await answerProposals(run, registry);
     await countPlatform(run, registry);
     summary.paced = pacer.live;
@@ -246,6 +260,11 @@ export function formatSummary(s: SeedSummary): string {
     `  matchmaking     ${s.proposals.seen} proposals on ${s.proposals.needsWithProposals} new needs (waited ${(s.proposals.waitedMs / 1000).toFixed(1)} s); ${s.proposals.established} linkages established, ${s.proposals.acceptedByOne} accepted by one side, ${s.proposals.declined} declined`,
     `  technology      ${s.offers} offers published, ${s.requests} requests, ${s.interests.expressed} interests (${s.interests.accepted} accepted, ${s.interests.declined} declined, ${s.interests.pending} pending), ${s.agreements} agreements signed`,
     `  co-funding      ${s.programmes} programmes opened, ${s.cofunding.applied} applications, ${s.cofunding.approved} approved, ${s.cofunding.disbursed} disbursements`,
+    `  programme       ${s.programme.schemes} schemes (${
+      Object.entries(s.programme.byStatus)
+        .map(([status, n]) => `${n} ${status}`)
+        .join(', ') || 'none new'
+    }${s.programme.schemesExisting ? `; ${s.programme.schemesExisting} already there` : ''}), ${s.programme.pledges} pledges, ${s.programme.sites} cluster sites, ${s.programme.budgets} budgets and ${s.programme.plans} plans set`,
     `  platform now    ${s.platform.enterprises} enterprises in ${s.platform.provinces} provinces, ${s.platform.proposals} proposals (${s.platform.established} established), ${s.platform.offers} offers`,
   ].filter((line) => line !== '');
   const retries = Object.entries(s.retries)

@@ -5,6 +5,7 @@
 import type { Schemas } from '@lienket/api-client';
 import type { RegionCode } from '@lienket/reference';
 import type { Chain, Group } from '../catalogue';
+import type { ProgrammePlan } from './programme';
 
 /** The fields of a request body the seed always sends (present, not undefined). */
 type Sent<Input, Field extends keyof Input> = { [K in Field]-?: Exclude<Input[K], undefined> };
@@ -215,6 +216,8 @@ export interface SeedPlan {
   interests: PlannedInterest[];
   programmes: PlannedProgramme[];
   applications: PlannedApplication[];
+  /** The promotion programme's year (plan/programme.ts). */
+  programme: ProgrammePlan;
 }
 
 export interface GenerateOptions {
