@@ -61,7 +61,7 @@ beforeAll(async () => {
   const accounts = await seedDemoAccounts(config, { password: DEFAULT_DEMO_PASSWORD, ifEmpty: true });
   cooperativeName = accounts?.find((a) => a.login === demoLogins.cooperative)?.organisation ?? '';
   expect(cooperativeName).toBe('Hợp tác xã Chè Tân Cương');
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -233,6 +233,10 @@ describe.each(WIDTHS)('at $name width in $lang', (width) => {
           throw new Error(`${error.message}\n${await page.locator('form').textContent()}`);
         });
       expect(await page.locator('.notice-ok').textContent()).toContain(title);
+      // The confirmation is on screen, though the button pressed was a screen below it on a phone.
+      const confirmed = await page.locator('.notice-ok').boundingBox();
+      expect(confirmed?.y).toBeGreaterThanOrEqual(0);
+      expect((confirmed?.y ?? 0) + (confirmed?.height ?? 0)).toBeLessThanOrEqual(width.viewport.height);
 
       // "Tin của tôi" lists it, with the code and the unit in the page's language.
       const card = page.locator('.my-posting', { hasText: title });
