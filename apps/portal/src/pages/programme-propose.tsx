@@ -71,7 +71,7 @@ export function ProgrammeProposePage() {
     async (signal) =>
       (await answer(
         client.GET('/v1/enterprises/{enterpriseId}', { params: { path: { enterpriseId } }, signal }),
-      )) as { enterprise?: { kind?: string; provinceCode?: string } },
+      )) as { enterprise?: { kind?: string; province?: { code?: string } } },
     [enterpriseId],
   );
   const rules = useLoad(
@@ -87,7 +87,7 @@ export function ProgrammeProposePage() {
     [draft.year, draft.source],
   );
   const kind = firm.data?.enterprise?.kind ?? '';
-  const province = firm.data?.enterprise?.provinceCode ?? '';
+  const province = firm.data?.enterprise?.province?.code ?? '';
   const rule = rules.data?.find((r) => lineOf(r.line) === draft.line);
   const money = (n: number) => formatVnd(n, lang, number);
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
@@ -200,8 +200,13 @@ export function ProgrammeProposePage() {
                           {t('prog.rule.cap', { cap: money(vnd(r.cap)) })}
                           {' · '}
                           {t('prog.rule.counterpart', { pct: r.minCounterpartPercent ?? 0 })}
-                          <br />
-                          {t('prog.rule.funds', { funds: (r.funds ?? []).join('; ') })}
+                          {/* The service words what a line pays for in English only (its rules carry no Vietnamese). */}
+                          {lang === 'en' && (
+                            <>
+                              <br />
+                              {t('prog.rule.funds', { funds: (r.funds ?? []).join('; ') })}
+                            </>
+                          )}
                         </span>
                       )}
                       {!eligible && (
@@ -320,7 +325,7 @@ export function ProgrammeProposePage() {
             </div>
           </>
         )}
-        {error && !Object.keys(errors).some((k) => k !== '') && (
+        {error && Object.keys(errors).length === 0 && (
           <p class="notice notice-error" role="alert">
             {problemMessage(error, lang)}
           </p>
