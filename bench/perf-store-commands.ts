@@ -34,7 +34,11 @@ export function parseStoreCommands(service: string, text: string, into: CommandC
   return into;
 }
 
-/** Scrapes every service's /metrics; a service that does not answer is named in `unreachable`. */
+/**
+ * Scrapes every service's /metrics, three tries of 10 s each (a scrape also asks Kafka for the
+ * dead-letter topics' sizes, which can take long on a loaded machine); a service that answers none
+ * with 200 is named in `unreachable`.
+ */
 export async function scrapeStoreCommands(
   urls: Record<string, string>,
 ): Promise<{ counts: CommandCounts; unreachable: string[] }> {
@@ -42,11 +46,18 @@ export async function scrapeStoreCommands(
   const unreachable: string[] = [];
   await Promise.all(
     Object.entries(urls).map(async ([service, url]) => {
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-        parseStoreCommands(service, await response.text(), counts);
-      } catch {
-        unreachable.push(service);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+          if (!response.ok) throw new Error(`${service} /metrics answered ${response.status}`);
+          parseStoreCommands(service, await response.text(), counts);
+          return;
+        } catch {
+          if (attempt >= 3) {
+            unreachable.push(service);
+            return;
+          }
+        }
       }
     }),
   );
