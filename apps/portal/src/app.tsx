@@ -59,6 +59,7 @@ const MyPostingsPage = lazyPage(() => import('./pages/my-postings').then((m) => 
 const TechPage = lazyPage(() => import('./pages/tech').then((m) => m.TechPage));
 const EventsPage = lazyPage(() => import('./pages/events').then((m) => m.EventsPage));
 const FirmsPage = lazyPage(() => import('./pages/firms').then((m) => m.FirmsPage));
+const AccessPage = lazyPage(() => import('./pages/access').then((m) => m.AccessPage));
 const WebhooksPage = lazyPage(() => import('./pages/webhooks').then((m) => m.WebhooksPage));
 const ProgrammeSchemesPage = lazyPage(() =>
   import('./pages/programme-schemes').then((m) => m.ProgrammeSchemesPage),
@@ -89,6 +90,7 @@ const NAV: readonly NavItem[] = [
   { path: '/programme', label: 'nav.programme', roles: ['enterprise', 'province', 'admin'] },
   { path: '/events', label: 'nav.events', roles: ['enterprise', 'province', 'analyst', 'admin'] },
   { path: '/webhooks', label: 'nav.webhooks', roles: ['province', 'analyst', 'admin'] },
+  { path: '/access', label: 'nav.access', roles: ['enterprise', 'province', 'admin'] },
 ];
 
 function pageFor(route: Route): { Page: PageComponent; roles?: readonly Role[] } | undefined {
@@ -119,6 +121,8 @@ function pageFor(route: Route): { Page: PageComponent; roles?: readonly Role[] }
       return { Page: FirmsPage, roles: ['province', 'admin'] };
     case 'webhooks':
       return { Page: WebhooksPage, roles: ['province', 'analyst', 'admin'] };
+    case 'access':
+      return { Page: AccessPage, roles: ['enterprise', 'province', 'admin'] };
     case 'signin':
       return { Page: SignInPage };
     case 'register':

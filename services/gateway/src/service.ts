@@ -1,4 +1,5 @@
 import {
+  identityServiceV1 as ids,
   insightsServiceV1 as ins,
   matchmakingServiceV1 as mm,
   programmeServiceV1 as ps,
@@ -18,6 +19,7 @@ import type { GatewayContext } from './context';
 import { modules } from './extensions';
 import type { AnyRoute } from './http/api';
 import type { ServiceClients } from './routes/clients';
+import { identityRoutes } from './routes/identity';
 import { insightsRoutes } from './routes/insights';
 import { matchmakingRoutes } from './routes/matchmaking';
 import { programmeRoutes } from './routes/programme';
@@ -30,6 +32,7 @@ export const allRoutes = (clients: ServiceClients): AnyRoute[] => [
   ...techTransferRoutes(clients),
   ...insightsRoutes(clients),
   ...programmeRoutes(clients),
+  ...identityRoutes(clients),
 ];
 
 /** Wires the gateway from its config; main.ts runs it, tests start it in-process. */
@@ -46,6 +49,7 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     techtransfer: createGrpcClient(tts.TechTransferServiceService, config.TECHTRANSFER_ADDR, options),
     insights: createGrpcClient(ins.InsightsServiceService, config.INSIGHTS_ADDR, options),
     programme: createGrpcClient(ps.ProgrammeServiceService, config.PROGRAMME_ADDR, options),
+    identity: createGrpcClient(ids.IdentityServiceService, config.IDENTITY_ADDR, options),
   };
   runtime.onStop('clients', async () => {
     for (const client of Object.values(clients)) client.close();

@@ -11,6 +11,7 @@ import {
   openAt,
   PHONE_EN,
   type SignedInPlatform,
+  settled,
   signInThroughProvider,
   startSignedInPlatform,
   type Width,
@@ -34,6 +35,7 @@ const PAGES: readonly { name: string; path: (data: Seed) => string }[] = [
   { name: 'programme', path: () => '/programme' },
   { name: 'programme-propose', path: () => '/programme/propose' },
   { name: 'programme-sites', path: () => '/programme/sites' },
+  { name: 'access', path: () => '/access' },
   { name: 'register', path: () => '/register' },
   { name: 'signin', path: () => '/signin' },
   { name: 'not-found', path: () => '/nowhere' },
@@ -73,16 +75,6 @@ async function scan(page: Page): Promise<Violation[]> {
           nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200)),
         })))`,
   );
-}
-
-/** The page's heading is there and nothing says "loading" any more (a slow page is scanned as it is). */
-async function settled(page: Page) {
-  await page.locator('#page-title').waitFor({ timeout: 30_000 });
-  await page
-    .waitForFunction(`document.querySelectorAll('main [role="status"].muted').length === 0`, undefined, {
-      timeout: 20_000,
-    })
-    .catch(() => undefined);
 }
 
 let env: SignedInPlatform;

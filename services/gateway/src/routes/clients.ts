@@ -1,4 +1,5 @@
 import type {
+  identityServiceV1 as ids,
   insightsServiceV1 as ins,
   matchmakingServiceV1 as mm,
   programmeServiceV1 as ps,
@@ -14,6 +15,7 @@ export interface ServiceClients {
   techtransfer: PromiseClient<typeof tts.TechTransferServiceService>;
   insights: PromiseClient<typeof ins.InsightsServiceService>;
   programme: PromiseClient<typeof ps.ProgrammeServiceService>;
+  identity: PromiseClient<typeof ids.IdentityServiceService>;
 }
 
 /** gRPC call options for a request: the caller as actor metadata, and the request id for tracing logs. */

@@ -15,15 +15,17 @@ import { type Seed, seed } from './seed';
 export async function startSignedInPlatform(label: string) {
   const gatewayPort = await freePort();
   const identityPort = await freePort();
+  const identityGrpcPort = await freePort();
   const issuer = `http://127.0.0.1:${identityPort}`;
   const platform: Platform = await startPlatform(label, {
     HTTP_PORT: String(gatewayPort),
     AUTH_JWKS_URL: `${issuer}/jwks`,
     AUTH_ISSUER: issuer,
+    IDENTITY_ADDR: `127.0.0.1:${identityGrpcPort}`,
   });
   const { infra, url } = platform;
   const config = parseConfig(identityConfigSchema, {
-    GRPC_PORT: '0',
+    GRPC_PORT: String(identityGrpcPort),
     METRICS_PORT: '0',
     HTTP_PORT: String(identityPort),
     ISSUER: issuer,
@@ -49,6 +51,7 @@ export async function startSignedInPlatform(label: string) {
   return {
     platform,
     identity,
+    identityConfig: config,
     url,
     issuer,
     data: data as Seed,
@@ -86,7 +89,7 @@ export async function openAt(
   });
   await context.addInitScript(`localStorage.setItem('lienket.lang', '${width.lang}')`);
   const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`${width.name} pageerror: ${error.message}`));
+  page.on('pageerror', (error) => problems.push(`${width.name} pageerror: ${error.message} (${page.url()})`));
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text()))
       problems.push(`${width.name} csp: ${message.text()}`);
@@ -111,5 +114,23 @@ export async function signInThroughProvider(
   await page.waitForURL((u) => u.origin === url && !u.pathname.startsWith('/auth/'));
   await page.locator('.who').waitFor();
 }
+
+/**
+ * The page's heading is there and nothing in it says "loading" any more (a page still loading after 30 s
+ * is taken as it is). Locator waits only: a string or function predicate (waitForFunction) is evaluated in
+ * the page, which the portal's CSP refuses.
+ */
+export async function settled(page: Page) {
+  await page.locator('#page-title').waitFor({ timeout: 30_000 });
+  await page
+    .locator('main [role="status"].muted')
+    .first()
+    .waitFor({ state: 'detached', timeout: 30_000 })
+    .catch(() => undefined);
+}
+
+/** Waits until the element's text no longer shows a name still loading (…). */
+export const nameLoaded = (page: Page, selector: string) =>
+  page.locator(selector).filter({ hasNotText: '…' }).waitFor();
 
 export { demoLogins };
