@@ -602,6 +602,11 @@ describe('deliveries', () => {
     const bob = await token('analyst-bob', 'analyst');
     expect((await api('POST', `/v1/subscriptions/${id}/test`, { token: bob })).status).toBe(404);
     expect((await api('POST', `/v1/subscriptions/${id}/test`)).status).toBe(401);
+    const firm = await token('firm-user', 'enterprise', { enterprise_id: 'ent-1' });
+    const byFirm = await api('POST', `/v1/subscriptions/${id}/test`, { token: firm });
+    expect(byFirm.status).toBe(403);
+    expect(byFirm.body.code).toBe('ROLE_NOT_ALLOWED');
+    expect((await api('POST', '/v1/subscriptions/not-an-id/test', { token: bob })).status).toBe(404);
 
     const queued = await api('POST', `/v1/subscriptions/${id}/test`, { token: alice });
     expect(queued.status).toBe(202);
