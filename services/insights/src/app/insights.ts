@@ -4,6 +4,7 @@ import { makeFigures } from './figures';
 import { makeLeadFirms } from './lead-firms';
 import type { FactStore } from './ports';
 import { makePostingTables } from './posting-tables';
+import { makePromotionFunding } from './promotion-funding';
 import { makeProposalFunnel } from './proposal-funnel';
 import { makeProvinceSummary } from './province-summary';
 import { makeRegionalShare } from './regional-share';
@@ -15,7 +16,7 @@ export { summaryRows } from './province-summary';
  * The read models. Every figure is one $match/$unwind/$group over fact documents, computed when
  * asked: nothing is counted ahead, so a replay into a fresh store answers the same. One module per
  * figure: proposal-funnel (matrices, funnel), posting-tables (postings, unmet demand, uptake),
- * lead-firms, regional-share, province-summary; figures.ts turns a measure into a store query.
+ * lead-firms, regional-share, province-summary, promotion-funding; figures.ts turns a measure into a store query.
  */
 export interface InsightsDeps {
   store: FactStore;
@@ -29,6 +30,7 @@ export function makeInsights({ store }: InsightsDeps) {
   const { openPostings, unmetDemand, uptake } = makePostingTables(figures);
   const { leadFirms } = makeLeadFirms(figures);
   const { regionalShare } = makeRegionalShare(figures);
+  const { promotionFunding } = makePromotionFunding(figures);
   const { provinceSummary } = makeProvinceSummary(figures, {
     openPostings,
     unmetDemand,
@@ -56,6 +58,7 @@ export function makeInsights({ store }: InsightsDeps) {
     getLeadFirms: (filter: Partial<FilterInput> | undefined, limit: number) =>
       leadFirms(criteriaOf(filter), checkedLimit(limit, 20, 200, 'limit')),
     getRegionalShare: (filter: Partial<FilterInput> | undefined) => regionalShare(criteriaOf(filter)),
+    getPromotionFunding: (filter: Partial<FilterInput> | undefined) => promotionFunding(criteriaOf(filter)),
     getProvinceSummary: (
       province: string,
       filter: Partial<FilterInput> | undefined,

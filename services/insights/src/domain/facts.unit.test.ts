@@ -3,6 +3,8 @@ import {
   Events,
   eventCatalogue,
   matchmakingEventsV1 as mm,
+  programmeEventsV1 as pe,
+  programmeV1 as pv,
   registryEventsV1 as re,
   registryV1,
   techtransferEventsV1 as te,
@@ -59,13 +61,16 @@ const fact = <T>(facts: Map<string, unknown>, kind: FactKind, id: string) => fac
 describe('fact rules', () => {
   it('covers every catalogued event of every public topic, and nothing else', () => {
     const expected = eventCatalogue
-      .filter((d) => !/^lienket\.(testing|identity|programme)\./.test(d.topic))
+      // The programme is read through its scheme events only (they carry each scheme's funding mix).
+      .filter((d) => !/^lienket\.(testing|identity)\./.test(d.topic))
+      .filter((d) => !d.topic.startsWith('lienket.programme.') || d.topic === 'lienket.programme.scheme.v1')
       .map((d) => d.type)
       .sort();
     expect(factRules.map((r) => r.definition.type).sort()).toEqual(expected);
     expect(publicTopics).toEqual([
       'lienket.matchmaking.demand.v1',
       'lienket.matchmaking.proposal.v1',
+      'lienket.programme.scheme.v1',
       'lienket.registry.capability.v1',
       'lienket.registry.cluster.v1',
       'lienket.registry.enterprise.v1',
@@ -636,5 +641,79 @@ describe('slices (what survives a FerretDB $unwind)', () => {
     expect(fact<{ slices: unknown[] }>(facts, 'interest', 'i1').slices).toEqual([
       { d: 'vsic', k: '37', agreementValueVnd: 600_000_000 },
     ]);
+  });
+});
+
+describe('scheme facts (the programme’s money by source)', () => {
+  const facts = (status: pv.SchemeStatus) =>
+    pe.SchemeFacts.fromPartial({
+      schemeId: 's1',
+      line: pv.SupportLine.SUPPORT_LINE_CLEANER_PRODUCTION,
+      year: 2026,
+      province: '24',
+      status,
+      funding: {
+        cost: { vnd: 1_000_000_000 },
+        state: { vnd: 400_000_000 },
+        stateSource: pv.FundingSource.FUNDING_SOURCE_PROVINCIAL,
+        counterpart: { vnd: 450_000_000 },
+        sponsor: { vnd: 150_000_000 },
+      },
+    });
+  const S = pv.SchemeStatus;
+  const life = [
+    delivery(
+      Events.schemeProposed,
+      { facts: facts(S.SCHEME_STATUS_PROPOSED), title: 't' },
+      '2026-06-10T00:00:00Z',
+    ),
+    delivery(
+      Events.schemeAppraised,
+      { facts: facts(S.SCHEME_STATUS_APPRAISED), score: 80, passed: true },
+      '2026-06-20T00:00:00Z',
+    ),
+    // 30 June 18:00 UTC is 1 July in Vietnam: the second half.
+    delivery(
+      Events.schemeApproved,
+      { facts: facts(S.SCHEME_STATUS_APPROVED), budgetId: 'b' },
+      '2026-06-30T18:00:00Z',
+    ),
+    delivery(
+      Events.schemeContracted,
+      { facts: facts(S.SCHEME_STATUS_CONTRACTED), contractNumber: 'c' },
+      '2026-07-05T00:00:00Z',
+    ),
+  ];
+
+  it('keeps the funding mix and the approval, whatever the order and repetition', () => {
+    const merged = expectOrderAndRepeatFree(life);
+    expect(fact(merged, 'scheme', 's1')).toEqual({
+      province: '24',
+      region: 'RRD',
+      line: 'cleaner_production',
+      year: 2026,
+      costVnd: 1_000_000_000,
+      stateVnd: 400_000_000,
+      counterpartVnd: 450_000_000,
+      sponsorVnd: 150_000_000,
+      nonStateVnd: 600_000_000,
+      approvedAt: new Date('2026-06-30T18:00:00Z'),
+      committed: 1,
+      half: '2026-H2',
+    });
+  });
+
+  it('does not count a proposal nor a cancelled scheme', () => {
+    const proposed = replay(life.slice(0, 2));
+    expect(fact(proposed, 'scheme', 's1')).toMatchObject({ committed: 0 });
+    const cancelled = expectOrderAndRepeatFree([
+      ...life.slice(2),
+      delivery(
+        Events.schemeCancelled,
+        { facts: facts(S.SCHEME_STATUS_CANCELLED), reason: 'r', released: { vnd: 400_000_000 } },
+        '2026-08-01T00:00:00Z',
+      ),
+    ]);
+    expect(fact(cancelled, 'scheme', 's1')).toMatchObject({ committed: 0, half: '2026-H2' });
   });
 });

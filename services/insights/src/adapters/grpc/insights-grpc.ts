@@ -25,6 +25,7 @@ export function makeInsightsGrpc({ insights, log }: { insights: Insights; log: L
       ),
     getLeadFirms: async (request) => ({ rows: await insights.getLeadFirms(request.filter, request.limit) }),
     getRegionalShare: async (request) => insights.getRegionalShare(request.filter),
+    getPromotionFunding: async (request) => insights.getPromotionFunding(request.filter),
     getProvinceSummary: async (request) =>
       insights.getProvinceSummary(request.province, request.filter, request.leadFirmsLimit),
   };

@@ -13,3 +13,4 @@ export * from './merge';
 export * from './offers';
 export * from './postings';
 export * from './proposal';
+export * from './scheme';

@@ -12,6 +12,7 @@ import type {
   ProgrammeFact,
   ProposalFact,
   RequestFact,
+  SchemeFact,
 } from '../facts';
 import { withSlices } from '../slices';
 
@@ -29,6 +30,7 @@ export const factKinds = [
   'cofunding',
   'disbursement',
   'programme',
+  'scheme',
 ] as const;
 export type FactKind = (typeof factKinds)[number];
 
@@ -46,6 +48,7 @@ export interface FactTypes {
   cofunding: CoFundingFact;
   disbursement: DisbursementFact;
   programme: ProgrammeFact;
+  scheme: SchemeFact;
 }
 
 /** A merge of one event into one fact document. */

@@ -1,5 +1,6 @@
 import type { FactRule, FactUpdate } from './fact-update';
 import { matchmakingRules } from './matchmaking';
+import { programmeRules } from './programme';
 import { registryRules } from './registry';
 import { techtransferRules } from './techtransfer';
 
@@ -7,9 +8,14 @@ export * from './fact-update';
 
 /**
  * How each public event merges into facts: every catalogued event of every public topic has one,
- * grouped by the context that publishes it (registry.ts, matchmaking.ts, techtransfer.ts).
+ * grouped by the context that publishes it (registry.ts, matchmaking.ts, techtransfer.ts, programme.ts).
  */
-export const factRules: readonly FactRule[] = [...registryRules, ...matchmakingRules, ...techtransferRules];
+export const factRules: readonly FactRule[] = [
+  ...registryRules,
+  ...matchmakingRules,
+  ...techtransferRules,
+  ...programmeRules,
+];
 
 const byType = new Map(factRules.map((r) => [r.definition.type, r]));
 
