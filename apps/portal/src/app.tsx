@@ -149,7 +149,18 @@ function Who({ session }: { session: Session }) {
   return (
     <span class="who" data-role={session.role} title={organisation ? role : undefined}>
       {organisation ? <span class="sr-only">{role}: </span> : <span class="badge">{role}</span>}
-      {organisation && <span class="who-name">{organisation}</span>}
+      {organisation && (
+        <span class="who-name">
+          {session.role === 'province' ? (
+            <>
+              <span class="who-long">{organisation}</span>
+              <span class="who-short">{provinceName(session.provinceCode)}</span>
+            </>
+          ) : (
+            organisation
+          )}
+        </span>
+      )}
       {session.name && <span class="who-person">{session.name}</span>}
     </span>
   );

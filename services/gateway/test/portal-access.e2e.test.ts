@@ -58,7 +58,7 @@ it('a province administrator invites an officer and sees the invitation pending'
     await signInThroughProvider(page, env.url, demoLogins.provinceAdmin, { next: '/access' });
     expect(new URL(page.url()).hash).toBe('#/access');
     // The header names the centre, not the role twice.
-    expect(await page.locator('.who-name').textContent()).toBe('Trung tâm Khuyến công Thái Nguyên');
+    expect(await page.locator('.who-name .who-long').textContent()).toBe('Trung tâm Khuyến công Thái Nguyên');
     const form = page.getByTestId('invite');
     await form.locator('input[name="invitedLogin"]').fill('canbo.moi@example.vn');
     await form.locator('select[name="role"]').selectOption('MEMBERSHIP_ROLE_PROVINCE_OFFICER');
