@@ -1,3 +1,4 @@
+import type { Schemas } from '@lienket/api-client';
 import { useState } from 'preact/hooks';
 import { ErrorNotice, Field, Loading, Notice, PageTitle } from '../components/ui';
 import { answer, client, fieldErrors, problemMessage } from '../lib/api';
@@ -18,7 +19,8 @@ import {
 import { href, navigate } from '../lib/router';
 
 type Source = 'provincial' | 'national';
-type Kind = 'ENTERPRISE_KIND_COOPERATIVE';
+type Proposal = Schemas['lienket.programme.v1.ProposeSchemeRequest'];
+type Kind = NonNullable<Proposal['beneficiaryKind']>;
 
 interface Draft {
   line: string;
@@ -110,7 +112,7 @@ export function ProgrammeProposePage() {
         client.POST('/v1/programme/schemes', {
           body: {
             title: draft.title,
-            line: `SUPPORT_LINE_${draft.line.toUpperCase()}` as 'SUPPORT_LINE_TRAINING',
+            line: `SUPPORT_LINE_${draft.line.toUpperCase()}` as NonNullable<Proposal['line']>,
             year: draft.year,
             province,
             beneficiaryEnterpriseId: enterpriseId,
