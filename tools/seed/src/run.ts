@@ -100,6 +100,7 @@ export interface SeedSummary {
     schemes: number;
     schemesExisting: number;
     byStatus: Record<string, number>;
+    elapsedMs: number;
   };
   /** What the platform holds afterwards, all runs together. */
   platform: {
@@ -171,7 +172,16 @@ function emptySummary(seed: string, requested: number): SeedSummary {
     agreements: 0,
     programmes: 0,
     cofunding: { applied: 0, approved: 0, disbursed: 0 },
-    programme: { budgets: 0, plans: 0, sites: 0, pledges: 0, schemes: 0, schemesExisting: 0, byStatus: {} },
+    programme: {
+      budgets: 0,
+      plans: 0,
+      sites: 0,
+      pledges: 0,
+      schemes: 0,
+      schemesExisting: 0,
+      byStatus: {},
+      elapsedMs: 0,
+    },
     platform: { enterprises: 0, provinces: 0, proposals: 0, established: 0, offers: 0 },
     failures: 0,
     errors: [],
@@ -234,7 +244,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedSummary> {
     const registry = await seedRegistry(run);
     const { agreements } = await seedTechnology(run);
     await seedCofunding(run, agreements);
+    const programmeStarted = Date.now();
     await seedProgramme(run);
+    summary.programme.elapsedMs = Date.now() - programmeStarted;
     await answerProposals(run, registry);
     await countPlatform(run, registry);
     summary.paced = pacer.live;
@@ -264,7 +276,7 @@ export function formatSummary(s: SeedSummary): string {
       Object.entries(s.programme.byStatus)
         .map(([status, n]) => `${n} ${status}`)
         .join(', ') || 'none new'
-    }${s.programme.schemesExisting ? `; ${s.programme.schemesExisting} already there` : ''}), ${s.programme.pledges} pledges, ${s.programme.sites} cluster sites, ${s.programme.budgets} budgets and ${s.programme.plans} plans set`,
+    }${s.programme.schemesExisting ? `; ${s.programme.schemesExisting} already there` : ''}), ${s.programme.pledges} pledges, ${s.programme.sites} cluster sites, ${s.programme.budgets} budgets and ${s.programme.plans} plans set in ${(s.programme.elapsedMs / 1000).toFixed(1)} s`,
     `  platform now    ${s.platform.enterprises} enterprises in ${s.platform.provinces} provinces, ${s.platform.proposals} proposals (${s.platform.established} established), ${s.platform.offers} offers`,
   ].filter((line) => line !== '');
   const retries = Object.entries(s.retries)

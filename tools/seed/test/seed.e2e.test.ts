@@ -5,11 +5,14 @@ import {
   startPlatform,
   tokenFor,
 } from '../../../services/gateway/test/platform';
+import { generate } from '../src/generate';
+import { reaches } from '../src/plan/programme';
 import { terminalReporter } from '../src/progress';
 import { formatSummary, runSeed, type SeedSummary } from '../src/run';
 
 // The whole platform in-process on real Kafka and the store; the seed talks to it over HTTP only.
-jest.setTimeout(300_000);
+// Ten minutes: on two shared cores the whole platform and the seed (now with the programme) take several.
+jest.setTimeout(600_000);
 
 let platform: Platform;
 let admin: string;
@@ -25,6 +28,8 @@ const options = () => ({
   // SEED_E2E_VERBOSE=1 prints the phases as they go.
   ...(process.env.SEED_E2E_VERBOSE ? { reporter: terminalReporter() } : {}),
 });
+
+type Funding = Record<string, { vnd?: number } | undefined>;
 
 interface Page<T> {
   page?: { totalSize?: number; nextPageToken?: string };
@@ -147,6 +152,74 @@ describe('npm run seed against the running platform', () => {
     ).toBe(true);
   });
 
+  it('fills the promotion programme: budgets, plans, sites and schemes in every state with their money', async () => {
+    const planned = generate({ enterprises: 40, seed: 'e2e' }).programme;
+    const { year } = planned;
+    expect(first.programme.budgets).toBe(35);
+    expect(first.programme.plans).toBe(35);
+    expect(first.programme.sites).toBe(planned.sites.length);
+    expect(first.programme.schemes).toBe(planned.schemes.length);
+    const schemes: {
+      schemeId: string;
+      title: string;
+      status: string;
+      province: string;
+      funding: Funding;
+      pledges?: { status: string }[];
+    }[] = [];
+    for (let token = ''; ; ) {
+      const page = await http<{ schemes?: typeof schemes; page?: { nextPageToken?: string } }>(
+        platform.url,
+        'GET',
+        `/v1/programme/schemes?year=${year}&page_size=100${token ? `&page_token=${encodeURIComponent(token)}` : ''}`,
+        { token: admin },
+      );
+      expect(page.status).toBe(200);
+      schemes.push(...(page.body.schemes ?? []));
+      token = page.body.page?.nextPageToken ?? '';
+      if (!token) break;
+    }
+    expect(schemes).toHaveLength(planned.schemes.length);
+    // Each scheme stands where the plan took it, with the plan's money.
+    for (const s of planned.schemes) {
+      const got = schemes.find((x) => x.title === s.title);
+      expect(got?.status).toBe(`SCHEME_STATUS_${s.target.toUpperCase()}`);
+      expect(got?.funding.cost?.vnd).toBe(s.costVnd);
+      expect(got?.funding.sponsor?.vnd ?? 0).toBe(s.sponsorVnd);
+      if (s.target === 'settled' && s.sponsor)
+        expect(got?.pledges?.map((x) => x.status)).toEqual(['PLEDGE_STATUS_RECEIVED']);
+    }
+    // A province's budget holds exactly the state shares of its approved schemes (cancelled ones released).
+    const province =
+      planned.schemes.find((s) => s.source === 'provincial' && reaches(s.target, 'approved'))?.province ?? '';
+    const held = planned.schemes
+      .filter(
+        (s) =>
+          s.province === province &&
+          s.source === 'provincial' &&
+          reaches(s.target, 'approved') &&
+          s.target !== 'cancelled',
+      )
+      .reduce((sum, s) => sum + s.stateVnd, 0);
+    const budget = await http<{ budget: { total: { vnd: number }; available?: { vnd?: number } } }>(
+      platform.url,
+      'GET',
+      `/v1/programme/budgets?year=${year}&source=provincial&province=${province}`,
+      { token: admin },
+    );
+    expect(budget.status).toBe(200);
+    const total = planned.budgets.find((b) => b.province === province)?.totalVnd ?? 0;
+    expect(budget.body.budget.total.vnd).toBe(total);
+    expect(budget.body.budget.available?.vnd ?? 0).toBe(total - held);
+    const sites = await http<{ sites?: { name: string; treatmentHistory?: unknown[] }[] }>(
+      platform.url,
+      'GET',
+      '/v1/programme/sites?page_size=100',
+      { token: admin },
+    );
+    expect(sites.body.sites?.length).toBe(planned.sites.length);
+  });
+
   it('does not duplicate anything when run again with the same seed', async () => {
     const again = await runSeed(options());
     expect(again.failures).toBe(0);
@@ -154,6 +227,10 @@ describe('npm run seed against the running platform', () => {
     expect(again.enterprises.existing).toBe(40);
     expect(again.needs).toBe(0);
     expect(again.programmes).toBe(0);
+    expect(again.programme.schemes).toBe(0);
+    expect(again.programme.sites).toBe(0);
+    expect(again.programme.pledges).toBe(0);
+    expect(again.programme.schemesExisting).toBe(first.programme.schemes);
     const enterprises = await allEnterprises();
     expect(enterprises).toHaveLength(40);
     expect(new Set(enterprises.map((e) => e.taxCode)).size).toBe(40);
