@@ -33,7 +33,7 @@ export function schemeRoutes({ programme: p }: ServiceClients) {
         "The money does not add up (cost = state + counterpart + sponsors), the state share is above the support line's cap or the counterpart below its share, the beneficiary's kind may not apply, the province or site is not the proposer's, or the line has no rule for the year and source",
       summary: 'Propose a scheme (an establishment for itself, a centre for its province)',
       tag,
-      callers: ['enterprise', 'province', 'admin'],
+      callers: ['enterprise', 'province'],
       body: message(`${P}.ProposeSchemeRequest`, api.ProposeSchemeRequest),
       response: message(`${P}.ProposeSchemeResponse`, api.ProposeSchemeResponse),
       status: 201,
@@ -135,7 +135,7 @@ export function schemeRoutes({ programme: p }: ServiceClients) {
       unprocessable: 'The scheme is already approved or closed',
       summary: 'Withdraw a proposal (its proposer) before approval',
       tag,
-      callers: ['enterprise', 'province', 'admin'],
+      callers: ['enterprise', 'province'],
       params: schemeId,
       response: message(`${P}.WithdrawSchemeResponse`, api.WithdrawSchemeResponse),
       handler: ({ actor, params, request }) =>
