@@ -227,7 +227,7 @@ export function ProvincePage({ route }: { route: Route }) {
             </section>
           )}
           <section aria-labelledby="unmet-needs">
-            <h2 id="unmet-needs">{t('unmet.heading')}</h2>
+            <h2 id="unmet-needs">{t('province.unmet')}</h2>
             <UnmetNeeds code={code} session={session} />
           </section>
           <p>

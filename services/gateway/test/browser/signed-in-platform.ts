@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { parseConfig } from '@lienket/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { identityConfigSchema } from '../../../identity/src/config';
@@ -9,13 +10,31 @@ import { launchBrowser } from './portal-browser';
 import { type Seed, seed } from './seed';
 
 /**
+ * A free port below Linux's ephemeral range (32768+): identity's gRPC port is chosen before the platform
+ * starts (the gateway is told it), and a port from the ephemeral range would likely be taken meanwhile
+ * by one of the many connections the platform opens.
+ */
+async function portOutsideEphemeralRange(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in 20000-32000');
+}
+
+/**
  * The platform with identity in-process beside it (the gateway verifying its tokens by JWKS, and the
  * development tokens the seed uses), the seed's demo data, identity's demo accounts and a chromium.
  */
 export async function startSignedInPlatform(label: string) {
   const gatewayPort = await freePort();
   const identityPort = await freePort();
-  const identityGrpcPort = await freePort();
+  const identityGrpcPort = await portOutsideEphemeralRange();
   const issuer = `http://127.0.0.1:${identityPort}`;
   const platform: Platform = await startPlatform(label, {
     HTTP_PORT: String(gatewayPort),
