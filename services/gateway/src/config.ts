@@ -16,8 +16,11 @@ export const gatewayConfigSchema = z.object({
   INSIGHTS_ADDR: z.string().default('127.0.0.1:50054'),
   /** The promotion programme's service (schemes, budgets, pledges, plans, cluster sites). */
   PROGRAMME_ADDR: z.string().default('127.0.0.1:50056'),
-  /** The identity service's gRPC API (invitations, delegations); its OpenID Provider is AUTH_ISSUER. */
-  IDENTITY_ADDR: z.string().default('127.0.0.1:50055'),
+  /**
+   * The identity service's gRPC API: with it the gateway routes invitations and delegations (`npm start`
+   * sets it); without it those routes are not offered. Its OpenID Provider is AUTH_ISSUER.
+   */
+  IDENTITY_ADDR: z.string().min(1).optional(),
   GRPC_DEADLINE_MS: env.positiveInt(5_000),
   /** JWKS of the identity provider (e.g. Keycloak's …/protocol/openid-connect/certs). */
   AUTH_JWKS_URL: z.string().url().optional(),

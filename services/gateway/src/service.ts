@@ -49,10 +49,12 @@ export async function startGateway(config: GatewayConfig, log: Logger) {
     techtransfer: createGrpcClient(tts.TechTransferServiceService, config.TECHTRANSFER_ADDR, options),
     insights: createGrpcClient(ins.InsightsServiceService, config.INSIGHTS_ADDR, options),
     programme: createGrpcClient(ps.ProgrammeServiceService, config.PROGRAMME_ADDR, options),
-    identity: createGrpcClient(ids.IdentityServiceService, config.IDENTITY_ADDR, options),
+    identity: config.IDENTITY_ADDR
+      ? createGrpcClient(ids.IdentityServiceService, config.IDENTITY_ADDR, options)
+      : undefined,
   };
   runtime.onStop('clients', async () => {
-    for (const client of Object.values(clients)) client.close();
+    for (const client of Object.values(clients)) client?.close();
   });
 
   const routes = allRoutes(clients);

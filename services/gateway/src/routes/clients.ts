@@ -15,7 +15,8 @@ export interface ServiceClients {
   techtransfer: PromiseClient<typeof tts.TechTransferServiceService>;
   insights: PromiseClient<typeof ins.InsightsServiceService>;
   programme: PromiseClient<typeof ps.ProgrammeServiceService>;
-  identity: PromiseClient<typeof ids.IdentityServiceService>;
+  /** Only when the gateway is given IDENTITY_ADDR. */
+  identity?: PromiseClient<typeof ids.IdentityServiceService> | undefined;
 }
 
 /** gRPC call options for a request: the caller as actor metadata, and the request id for tracing logs. */

@@ -17,6 +17,7 @@ const id = (description: string): ParamSpec => ({
  * account), so every signed-in role may ask and the service refuses what its rules refuse.
  */
 export function identityRoutes({ identity }: ServiceClients) {
+  if (!identity) return [];
   const signedIn = ['enterprise', 'province', 'analyst', 'admin'] as const;
   return [
     route({
