@@ -1,7 +1,7 @@
 import { AppError, type FieldViolation, invalidArgument } from '@lienket/platform/errors';
 import { messages } from '@lienket/reference';
 import { type ProgrammeActor, requireMinistry, requireProvinceOrMinistry } from './actor';
-import { type Budget, type FundingSource, fundingSources } from './model';
+import { type Budget, type FundingSource, fundingSources, vndText } from './model';
 import { provinceField } from './province';
 
 export const budgetIdOf = (year: number, source: FundingSource, province: string) =>
@@ -51,8 +51,8 @@ export function setBudget(
         {
           field: 'totalVnd',
           reason: 'below_committed',
-          description: `Approved schemes already hold ${committed} VND of this budget`,
-          descriptionVi: `Các đề án đã duyệt đang giữ ${committed} VND của ngân sách này`,
+          description: `Approved schemes already hold ${vndText.en(committed)} of this budget`,
+          descriptionVi: `Các đề án đã duyệt đang giữ ${vndText.vi(committed)} của ngân sách này`,
         },
       ],
       'FUNDING_REFUSED',

@@ -1,5 +1,12 @@
 import type { FieldViolation } from '@lienket/platform/errors';
-import type { EnterpriseKind, FundingMix, Scheme, SupportLineRule } from './model';
+import {
+  type EnterpriseKind,
+  type FundingMix,
+  type Scheme,
+  type SupportLineRule,
+  supportLineNames,
+  vndText,
+} from './model';
 
 const money = (field: string, value: number, positive = false): FieldViolation | undefined =>
   Number.isSafeInteger(value) && (positive ? value > 0 : value >= 0)
@@ -35,30 +42,30 @@ export function fundingViolations(
     out.push({
       field: 'funding',
       reason: 'does_not_add_up',
-      description: `State ${mix.stateVnd} + counterpart ${mix.counterpartVnd} + sponsors ${mix.sponsorVnd} = ${sum} VND, not the cost of ${mix.costVnd} VND`,
-      descriptionVi: `Ngân sách ${mix.stateVnd} + đối ứng ${mix.counterpartVnd} + tài trợ ${mix.sponsorVnd} = ${sum} VND, khác tổng kinh phí ${mix.costVnd} VND`,
+      description: `State ${vndText.en(mix.stateVnd)} + counterpart ${vndText.en(mix.counterpartVnd)} + sponsors ${vndText.en(mix.sponsorVnd)} = ${vndText.en(sum)}, not the cost of ${vndText.en(mix.costVnd)}`,
+      descriptionVi: `Ngân sách ${vndText.vi(mix.stateVnd)} + đối ứng ${vndText.vi(mix.counterpartVnd)} + tài trợ ${vndText.vi(mix.sponsorVnd)} = ${vndText.vi(sum)}, khác tổng kinh phí ${vndText.vi(mix.costVnd)}`,
     });
   if (mix.stateVnd > rule.capVnd)
     out.push({
       field: 'funding.stateVnd',
       reason: 'above_cap',
-      description: `The ${rule.line} line gives at most ${rule.capVnd} VND of ${rule.source} money per scheme in ${rule.year}`,
-      descriptionVi: `Nội dung ${rule.line} hỗ trợ tối đa ${rule.capVnd} VND mỗi đề án năm ${rule.year}`,
+      description: `${supportLineNames[rule.line].en}: at most ${vndText.en(rule.capVnd)} of ${rule.source} money per scheme in ${rule.year}`,
+      descriptionVi: `${supportLineNames[rule.line].vi}: ngân sách ${rule.source === 'national' ? 'trung ương' : 'địa phương'} hỗ trợ tối đa ${vndText.vi(rule.capVnd)} mỗi đề án năm ${rule.year}`,
     });
   // Whole-number comparison: counterpart / cost >= min% without rounding.
   if (mix.counterpartVnd * 100 < rule.minCounterpartPercent * mix.costVnd)
     out.push({
       field: 'funding.counterpartVnd',
       reason: 'below_counterpart_share',
-      description: `The beneficiary brings at least ${rule.minCounterpartPercent}% of the cost: ${Math.ceil((rule.minCounterpartPercent * mix.costVnd) / 100)} VND`,
-      descriptionVi: `Vốn đối ứng của đơn vị thụ hưởng tối thiểu ${rule.minCounterpartPercent}% kinh phí: ${Math.ceil((rule.minCounterpartPercent * mix.costVnd) / 100)} VND`,
+      description: `The beneficiary brings at least ${rule.minCounterpartPercent}% of the cost: ${vndText.en(Math.ceil((rule.minCounterpartPercent * mix.costVnd) / 100))}`,
+      descriptionVi: `Vốn đối ứng của đơn vị thụ hưởng tối thiểu ${rule.minCounterpartPercent}% kinh phí: ${vndText.vi(Math.ceil((rule.minCounterpartPercent * mix.costVnd) / 100))}`,
     });
   if (!rule.eligibleKinds.includes(beneficiaryKind))
     out.push({
       field: 'beneficiaryKind',
       reason: 'kind_not_eligible',
-      description: `The ${rule.line} line does not fund a ${beneficiaryKind.replaceAll('_', ' ')}`,
-      descriptionVi: `Nội dung ${rule.line} không hỗ trợ loại hình ${beneficiaryKind}`,
+      description: `${supportLineNames[rule.line].en} does not fund a ${beneficiaryKind.replaceAll('_', ' ')}`,
+      descriptionVi: `${supportLineNames[rule.line].vi} không hỗ trợ loại hình ${beneficiaryKind.replaceAll('_', ' ')}`,
     });
   return out;
 }

@@ -14,6 +14,31 @@ export const supportLines = [
 ] as const;
 export type SupportLine = (typeof supportLines)[number];
 
+/** Each line's name, as people read it in messages (the portal keeps its own copy for its pages). */
+export const supportLineNames: Record<SupportLine, { vi: string; en: string }> = {
+  training: { vi: 'Đào tạo nghề, nâng cao tay nghề', en: 'Vocational training and skills' },
+  machinery_technology: {
+    vi: 'Máy móc thiết bị tiên tiến, chuyển giao công nghệ',
+    en: 'Advanced machinery, technology transfer',
+  },
+  demonstration_model: { vi: 'Mô hình trình diễn kỹ thuật', en: 'Technical demonstration models' },
+  cleaner_production: { vi: 'Sản xuất sạch hơn', en: 'Cleaner production' },
+  product_development: { vi: 'Phát triển sản phẩm', en: 'Product development' },
+  trade_promotion: { vi: 'Xúc tiến thương mại', en: 'Trade promotion' },
+  consulting: { vi: 'Tư vấn, thông tin', en: 'Consulting and information' },
+  linkage_cluster: { vi: 'Liên kết, cụm liên kết ngành', en: 'Linkage and value-chain clusters' },
+  cluster_site_infrastructure: {
+    vi: 'Hạ tầng cụm công nghiệp, xử lý ô nhiễm',
+    en: 'Cluster-site infrastructure, pollution treatment',
+  },
+};
+
+/** An amount as people read it in a message: 500,000,000 VND / 500.000.000 đồng. */
+export const vndText = {
+  en: (vnd: number) => `${vnd.toLocaleString('en-US')} VND`,
+  vi: (vnd: number) => `${vnd.toLocaleString('en-US').replaceAll(',', '.')} đồng`,
+};
+
 /** Where a scheme's state share comes from: the ministry's national budget or the province's own. */
 export const fundingSources = ['national', 'provincial'] as const;
 export type FundingSource = (typeof fundingSources)[number];

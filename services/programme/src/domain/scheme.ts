@@ -25,6 +25,7 @@ import {
   type SupportLine,
   type SupportLineRule,
   supportLines,
+  vndText,
 } from './model';
 import { provinceField } from './province';
 
@@ -438,8 +439,8 @@ export function recordDisbursement(
         {
           field: 'amountVnd',
           reason: 'above_share',
-          description: `Only ${share - paid} VND of the ${source} share remain to be paid`,
-          descriptionVi: `Phần ${source === 'state' ? 'ngân sách' : 'đối ứng'} chỉ còn ${share - paid} VND`,
+          description: `Only ${vndText.en(share - paid)} of the ${source} share remain to be paid`,
+          descriptionVi: `Phần ${source === 'state' ? 'ngân sách' : 'đối ứng'} chỉ còn ${vndText.vi(share - paid)}`,
         },
       ],
       'FUNDING_REFUSED',
