@@ -77,12 +77,23 @@ const idOf = (filter: Record<string, unknown> | undefined): unknown => {
   return id;
 };
 
+/**
+ * An entry as a plain object. An update sent through a mongoose model is cast before the driver sees
+ * it: its pushed entries are mongoose subdocuments, whose fields are not own properties (spreading one
+ * gives no `source`, `id`…), so the relay could not encode them and backed off until a read-through
+ * found the stored copy.
+ */
+const plainEntry = (entry: unknown): OutboxEntry => {
+  const cast = entry as { toObject?: (options?: object) => unknown } | null;
+  return (typeof cast?.toObject === 'function' ? cast.toObject({ depopulate: true }) : entry) as OutboxEntry;
+};
+
 /** The entries an update pushes onto `outbox` (`$push: { outbox: { $each: [...] } }`, as withOutbox writes). */
 const pushedEntries = (update: Record<string, unknown>): OutboxEntry[] | undefined => {
   const push = (update.$push as Record<string, unknown> | undefined)?.outbox as
     | { $each?: unknown }
     | undefined;
-  return push && Array.isArray(push.$each) ? (push.$each as OutboxEntry[]) : undefined;
+  return push && Array.isArray(push.$each) ? push.$each.map(plainEntry) : undefined;
 };
 
 function insertCandidates(collection: string, documents: Command[]): Candidate[] {
@@ -96,7 +107,7 @@ function insertCandidates(collection: string, documents: Command[]): Candidate[]
         collection,
         id: document._id,
         kind: Array.isArray(document.outbox) ? 'created' : 'unknown',
-        ...(Array.isArray(document.outbox) ? { entries: document.outbox as OutboxEntry[] } : {}),
+        ...(Array.isArray(document.outbox) ? { entries: document.outbox.map(plainEntry) } : {}),
         ...(typeof version === 'number' ? { toVersion: version } : {}),
       },
     });

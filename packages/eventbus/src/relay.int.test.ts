@@ -2,6 +2,7 @@ import { Events, Topics, testingV1 } from '@lienket/contracts';
 import { openTestInfra, type TestInfra, waitFor } from '@lienket/testkit';
 import mongoose from 'mongoose';
 import { headerText } from './cloudevents';
+import { documentSchemaOptions, outboxSchemaFields } from './models';
 import { ensureOutboxIndexes, type OutboxDocument, outboxEvent, outboxFields, withOutbox } from './outbox';
 import { createEventPublisher, type EventPublisher } from './publisher';
 import { createOutboxRelay, type OutboxRelay } from './relay';
@@ -231,5 +232,53 @@ describe('outbox relay instances on one collection', () => {
       filter: (m) => headerText(m.headers, 'ce_id') === updated.id,
     });
     expect(again).toHaveLength(2);
+  }, 60_000);
+
+  it('publishes an update made through a mongoose model as it saw it written, with every field', async () => {
+    // mongoose casts an update before the driver sees it: the entries pushed are subdocuments, not
+    // plain objects. The relay used to lose their fields, fail to encode them and back off until a
+    // read-through found the stored copy.
+    const connection = await mongoose
+      .createConnection(infra.mongoUrl, { dbName: infra.db.databaseName, monitorCommands: true })
+      .asPromise();
+    connections.push(connection);
+    const db = connection.db as mongoose.mongo.Db;
+    await ensureOutboxIndexes(db, ['modelled']);
+    const Model = connection.model(
+      'Modelled',
+      new mongoose.Schema({ _id: String, version: Number, ...outboxSchemaFields }, documentSchemaOptions),
+      'modelled',
+    );
+    const relay = createOutboxRelay({
+      db,
+      collections: ['modelled'],
+      publisher,
+      log: infra.log,
+      pollIntervalMs: 20,
+    });
+    relay.start();
+    try {
+      await waitFor(() => relay.stats.scans >= 1, { what: 'the first read-through' });
+      const created = pinged('through-model', 1);
+      const updated = pinged('through-model', 2);
+      await Model.collection.insertOne({
+        _id: 'through-model',
+        version: 1,
+        ...outboxFields([created]),
+      } as never);
+      await waitFor(() => relay.stats.published >= 1, { what: 'the created document to be published' });
+      await Model.updateOne(
+        { _id: 'through-model', version: 1 },
+        withOutbox({ $set: { version: 2 } }, [updated]),
+      );
+      await waitFor(() => relay.stats.published >= 2, { what: 'the update to be published' });
+      expect(relay.stats.failures).toBe(0);
+      // Learned from the write it saw, not read back.
+      expect(relay.stats.reads).toBe(0);
+      const { sequences } = await firstSeen(new Set([created.id, updated.id]));
+      expect(sequences.get('through-model')).toEqual([1, 2]);
+    } finally {
+      await relay.stop();
+    }
   }, 60_000);
 });
