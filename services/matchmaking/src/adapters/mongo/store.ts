@@ -28,11 +28,12 @@ export const outboxCollections = [collections.proposals, collections.demandOutco
 
 /** Write errors of an unordered write, when every one of them is a duplicate key (else undefined). */
 function duplicateKeyIndexes(error: unknown): number[] | undefined {
-  const writeErrors = (
-    error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }
-  ).writeErrors;
+  type WriteError = { index: number; code?: number; err?: { code?: number } };
+  const writeErrors = (error as { writeErrors?: WriteError[] | WriteError }).writeErrors;
   const errors = writeErrors === undefined ? [] : Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-  if (errors.length === 0 || errors.some((e) => e.code !== 11000)) return undefined;
+  // mongoose's insertMany gives the code on `err` only (its write errors' `code` is undefined on FerretDB):
+  // reading `code` alone took a repeated posting's existing proposals for a failure and dead-lettered it.
+  if (errors.length === 0 || errors.some((e) => (e.code ?? e.err?.code) !== 11000)) return undefined;
   return errors.map((e) => e.index);
 }
 
